@@ -1,0 +1,76 @@
+"""What a document says about where it came from, and which side of a pair is the source.
+
+Order of evidence: a `--reference` document is a source by definition; then a wire
+dateline (`BEIJING (AP) —`); a credit line (`… contributed to this report`) admits
+derivation; then dates; and without any of those, the side that is less contained.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .types import Evidence
+
+_AGENCIES = {
+    "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "reuters": "Reuters", "thomson reuters": "Reuters",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
+    "dpa": "dpa", "upi": "UPI", "bloomberg": "Bloomberg", "pa": "PA", "press association": "PA",
+    "ansa": "ANSA", "efe": "EFE", "kyodo": "Kyodo", "xinhua": "Xinhua", "cnn": "CNN",
+}
+_AGENCY = "|".join(sorted((re.escape(k) for k in _AGENCIES), key=len, reverse=True))
+DATELINE = re.compile(
+    rf"^(?P<place>(?:[A-Z][A-Za-z.'-]*[ ,/]*){{0,4}})\((?P<agency>{_AGENCY})\)\s*[-—–]+\s*", re.IGNORECASE
+)
+CREDIT_LINE = re.compile(
+    rf"^(?:(?:the )?(?P<agency>{_AGENCY})(?: writers?| reporters?| staff)?"
+    rf"(?: [A-Z][a-z]+)*(?:,? and [^.]{{0,80}})? contributed to this (?:report|story|article)"
+    rf"|(?:additional )?reporting by [^.]{{0,120}}(?:;\s*editing by [^.]{{0,120}})?"
+    rf"|(?:\(c\)|©) ?(?:copyright )?(?:\d{{4}} )?(?P<owner>{_AGENCY})\b[^.]{{0,60}})\.?$",
+    re.IGNORECASE,
+)
+
+
+def agency_name(raw: str) -> str:
+    return _AGENCIES.get(raw.lower(), raw)
+
+
+def dateline(text: str) -> tuple[str, str] | None:
+    """(dateline, agency) when a paragraph opens like wire copy."""
+    match = DATELINE.match(text)
+    if not match:
+        return None
+    return match.group().strip(" —–-"), agency_name(match.group("agency"))
+
+
+def is_credit_line(text: str) -> bool:
+    return CREDIT_LINE.match(text.strip()) is not None
+
+
+def find_evidence(paragraphs: Sequence[str], lead: int = 3) -> Evidence:
+    """A dateline counts only in the first `lead` paragraphs; credit lines anywhere."""
+    found = next((d for d in map(dateline, paragraphs[:lead]) if d), None)
+    credits = tuple(p for p in paragraphs if is_credit_line(p))
+    agencies = []
+    for credit in credits:
+        match = CREDIT_LINE.match(credit.strip())
+        raw = match and (match.group("agency") or match.group("owner"))
+        if raw:
+            agencies.append(agency_name(raw))
+    return Evidence(
+        wire_agency=found[1] if found else None,
+        dateline=found[0] if found else None,
+        credit_lines=credits,
+        credited_agencies=tuple(dict.fromkeys(agencies)),
+    )
+
+
+def source_rank(evidence: Evidence, date: str | None, is_reference: bool) -> tuple:
+    """Sort key: smaller is more likely the original (reference, wire, uncredited, earlier)."""
+    return (
+        0 if is_reference else 1,
+        0 if evidence.wire_agency else 1,
+        1 if evidence.credit_lines else 0,
+        date or "9999",
+    )

@@ -1,0 +1,79 @@
+"""The trained boilerplate classifier: load it safely, label blocks content or junk.
+
+The model is two scikit-learn classifiers of one family (text lines, HTML blocks)
+saved with skops. Loading accepts only the types listed in the model's metadata
+and never unpickles: a model file from a stranger cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import skops.io as sio
+
+from .errors import ModelError
+from .features import HTML_FEATURES, TEXT_FEATURES, block_features
+from .types import Block, LabelledBlock
+
+MODEL_NAME = "boilerplate"
+TRUSTED_TYPES = ("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",)
+
+
+def default_model_dir() -> Path:
+    """`models/` inside an installed wheel, or at the top of a checkout."""
+    packaged = Path(str(resources.files("provenance"))) / "models"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "models"
+
+
+class BoilerplateModel:
+    def __init__(self, classifiers: dict[str, Any], meta: dict[str, Any]) -> None:
+        self.classifiers = classifiers
+        self.meta = meta
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> BoilerplateModel:
+        directory = directory or default_model_dir()
+        meta_path, model_path = directory / f"{MODEL_NAME}.json", directory / f"{MODEL_NAME}.skops"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            untrusted = set(sio.get_untrusted_types(file=model_path)) - set(TRUSTED_TYPES)
+            if untrusted:
+                raise ModelError(f"{model_path} holds types provenance does not load: {sorted(untrusted)}")
+            classifiers = sio.load(model_path, trusted=list(TRUSTED_TYPES))
+        except (OSError, ValueError, json.JSONDecodeError) as exc:
+            raise ModelError(f"cannot load the boilerplate model from {directory}: {exc} (run `make model`)") from exc
+        if meta.get("features") != {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)}:
+            raise ModelError(f"{meta_path} was trained on other features; retrain with `make model`")
+        return cls(classifiers, meta)
+
+    def content_probabilities(
+        self, blocks: Sequence[Block], is_html: bool, corpus_counts: Counter[str] | None = None, corpus_size: int = 0
+    ) -> np.ndarray:
+        if not blocks:
+            return np.zeros(0)
+        matrix = block_features(blocks, corpus_counts, corpus_size, with_html=is_html)
+        return self.classifiers["html" if is_html else "text"].predict_proba(matrix)[:, 1]
+
+    def classify(
+        self,
+        blocks: Sequence[Block],
+        is_html: bool,
+        threshold: float = 0.5,
+        corpus_counts: Counter[str] | None = None,
+        corpus_size: int = 0,
+    ) -> list[LabelledBlock]:
+        probabilities = self.content_probabilities(blocks, is_html, corpus_counts, corpus_size)
+        return [LabelledBlock(b, float(p), bool(p >= threshold)) for b, p in zip(blocks, probabilities)]
+
+
+@lru_cache(maxsize=4)
+def load_model(directory: Path | None = None) -> BoilerplateModel:
+    """One loaded model per directory and process; the model is read-only once loaded."""
+    return BoilerplateModel.load(directory)

@@ -1,0 +1,174 @@
+"""The command line: parse, call the library, render, pick an exit code (0 ok, 1 some inputs failed, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from importlib import metadata
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .boilerplate import BoilerplateModel, default_model_dir, load_model
+from .cleaning import clean_document, template_counts
+from .errors import InputError, ProvenanceError
+from .ingest import read
+from .pipeline import score_corpus
+from .report import atomic_output, write
+from .settings import load_settings
+
+app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
+                  no_args_is_help=True, add_completion=False)
+model_app = typer.Typer(help="Train and evaluate the boilerplate model.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+DEFAULT_DATA = Path("../shared/data")
+_DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "lxml", "beautifulsoup4", "typer", "rich", "xxhash")
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .jsonl); '-' reads JSONL from stdin.")]
+Config = Annotated[Optional[Path], typer.Option("--config", help="TOML file of settings (see provenance/settings.py).")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json/.skops (default: packaged).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        versions = []
+        for name in _DEPENDENCIES:
+            try:
+                versions.append(f"{name} {metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                versions.append(f"{name} missing")
+        typer.echo(f"provenance {__version__} (python {sys.version.split()[0]}; {', '.join(versions)})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Versions, then exit.")] = False,
+) -> None:
+    logging.getLogger("bs4").setLevel(logging.ERROR)
+
+
+def _model(path: Path | None) -> BoilerplateModel:
+    return BoilerplateModel.load(path) if path else load_model()
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"provenance: {message}", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def score(
+    paths: Paths,
+    reference: Annotated[list[Path], typer.Option("--reference", help="Folder of source documents (a wire feed); repeatable.")] = [],
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    output: Output = None,
+    config: Config = None,
+    model: ModelDir = None,
+) -> None:
+    """Score every document: originality, class (wire-copy … original) and sources."""
+    try:
+        settings = load_settings(config)
+        items = read(paths, settings.max_document_chars)
+        references = read([str(r) for r in reference], settings.max_document_chars)
+        results = score_corpus(items, settings, references, _model(model))
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+    write(results, fmt.value, output)
+    failed = [r.score for r in results if r.score.error]
+    for s in failed:
+        typer.echo(f"provenance: {s.id}: {s.error}", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def clean(
+    paths: Paths,
+    fmt: Annotated[CleanFormat, typer.Option("--format", "-f", help="text: content only; jsonl: every block with its label.")] = CleanFormat.text,
+    output: Output = None,
+    config: Config = None,
+    model: ModelDir = None,
+) -> None:
+    """Print the article text without site junk (or, with --format jsonl, why each block was kept or dropped)."""
+    try:
+        settings = load_settings(config)
+        boilerplate = _model(model)
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+    items = list(read(paths, settings.max_document_chars))
+    documents = [d for d in items if not isinstance(d, InputError)]
+    templates = template_counts(documents)
+    failed = 0
+    with atomic_output(output) as stream:
+        for item in items:
+            if isinstance(item, InputError):
+                typer.echo(f"provenance: {item}", err=True)
+                failed += 1
+                continue
+            cleaned = clean_document(item, boilerplate, settings, templates)
+            if fmt is CleanFormat.jsonl:
+                for b in cleaned.blocks:
+                    stream.write(json.dumps({
+                        "id": item.id, "index": b.block.index, "content": b.is_content,
+                        "probability": round(b.content_probability, 4), "kind": b.block.kind.value,
+                        "text": b.block.text, "trimmed": b.block.trimmed or None,
+                    }, ensure_ascii=False) + "\n")
+            else:
+                if len(items) > 1:
+                    stream.write(f"==> {item.id} <==\n")
+                stream.write(cleaned.text + "\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@model_app.command("train")
+def model_train(
+    data: Annotated[Path, typer.Option(help="The labelled datasets (../shared/data).")] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help="Where to write boilerplate.skops/.json.")] = Path("models"),
+) -> None:
+    """Train the boilerplate model from the labelled datasets (reproducible: fixed seeds, site split)."""
+    from .training import train
+
+    if not data.is_dir():
+        raise _fail(f"no labelled data at {data}")
+    meta = train(data, out)
+    typer.echo(json.dumps(meta["metrics"], indent=2, sort_keys=True))
+
+
+@model_app.command("eval")
+def model_eval(
+    dataset: Annotated[str, typer.Argument(help="A dataset folder name under --data, e.g. scrapinghub-aeb.")],
+    data: Annotated[Path, typer.Option(help="The labelled datasets (../shared/data).")] = DEFAULT_DATA,
+    model: ModelDir = None,
+    all_pages: Annotated[bool, typer.Option("--all-pages", help="Every page, not only held-out sites.")] = False,
+) -> None:
+    """Word-level precision, recall and F1 per page, averaged, on the held-out sites of DATASET."""
+    from .training import evaluate_dataset
+
+    if not (data / dataset).is_dir():
+        raise _fail(f"no dataset {dataset!r} under {data}")
+    metrics = evaluate_dataset(_model(model), data, dataset, held_out_only=not all_pages)
+    typer.echo(json.dumps(metrics, indent=2, sort_keys=True))
+
+
+@app.command("model-path", hidden=True)
+def model_path() -> None:
+    typer.echo(default_model_dir())

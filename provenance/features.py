@@ -1,0 +1,161 @@
+"""Block features as pure functions of a document's blocks: no model, no I/O.
+
+Text features work on a bare line, so the same model family serves HTML and text
+dumps; HTML adds DOM features (link density, depth, tag, class/id words).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .text import words
+from .types import Block, BlockKind
+
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    # German, French and Spanish function words: the training pages are multilingual.
+    "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als "
+    "wie bei nach aus wird werden hat haben sind war wurde es im zum zur dass oder aber "
+    "le la les et est une un des du dans pour que qui pas sur au avec ce il elle sont "
+    "el los las y es en por con para una del se lo como más pero sus".split()
+)
+# Words of site furniture: navigation, sharing, engagement, metadata badges.
+_UI_WORDS = frozenset(
+    "share shares tweet email print view views read more related recommended recommendation "
+    "recommendations ranking trending popular follow subscribe newsletter sign login log in "
+    "register menu home comments comment reply advertisement ad ads sponsored cookie cookies "
+    "privacy terms copyright rights reserved updated posted published photo photos image video "
+    "watch next previous prev tags tag category categories back top skip search min date "
+    "facebook twitter linkedin whatsapp instagram youtube contact about help sitemap rss "
+    "verygood good like likes rating votes click here download app".split()
+)
+_SEPARATORS = re.compile(r"[|>»›•·/]")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_NEGATIVE_ATTRS = re.compile(r"nav|menu|foot|head|side|related|share|social|comment|breadcrumb|\bad|ads|promo|cookie|subscri|widget|tag|banner|popup|modal|newsletter|login|sponsor|trending|recommend", re.I)
+_POSITIVE_ATTRS = re.compile(r"article|content|body|story|post|entry|text|main|paragraph|caption", re.I)
+
+TEXT_FEATURES = (
+    "log_words", "log_chars", "mean_word_len", "stopword_ratio", "ends_sentence", "sentence_marks",
+    "capitalised_ratio", "digit_ratio", "symbol_ratio", "list_marker", "separators", "ui_ratio",
+    "position", "is_first", "is_last", "repeats_in_doc", "repeats_in_corpus", "has_time", "has_date",
+    "prev_log_words", "next_log_words", "prev_ends_sentence", "next_ends_sentence",
+    "window_log_words", "short_run", "relative_length", "long_before", "long_after",
+)
+HTML_FEATURES = (
+    "link_density", "log_depth", "is_heading", "is_paragraph", "is_list_item", "is_caption",
+    "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside",
+)
+
+
+def _own(block: Block) -> list[float]:
+    text = block.text
+    toks = words(text)
+    n = len(toks)
+    raw = text.split()
+    chars = len(text)
+    return [
+        math.log1p(n),
+        math.log1p(chars),
+        sum(map(len, toks)) / n if n else 0.0,
+        sum(t in STOPWORDS for t in toks) / n if n else 0.0,
+        1.0 if _SENTENCE_END.search(text) else 0.0,
+        text.count(". ") + text.count("? ") + text.count("! ") + (1.0 if _SENTENCE_END.search(text) else 0.0),
+        sum(w[:1].isupper() for w in raw) / len(raw) if raw else 0.0,
+        sum(c.isdigit() for c in text) / chars if chars else 0.0,
+        sum(not (c.isalnum() or c.isspace()) for c in text) / chars if chars else 0.0,
+        1.0 if _LIST_MARKER.match(text) else 0.0,
+        len(_SEPARATORS.findall(text)) / max(n, 1),
+        sum(t in _UI_WORDS for t in toks) / n if n else 0.0,
+    ]
+
+
+def block_features(
+    blocks: Sequence[Block], corpus_counts: Counter[str] | None = None, corpus_size: int = 0, with_html: bool = False
+) -> np.ndarray:
+    """Feature matrix (blocks × features), including each block's neighbourhood.
+
+    `corpus_counts` maps a line to the number of documents of the batch that hold it:
+    a line that recurs across documents of one site is template, not article.
+    """
+    n = len(blocks)
+    width = len(TEXT_FEATURES) + (len(HTML_FEATURES) if with_html else 0)
+    if n == 0:
+        return np.zeros((0, width))
+    own = np.array([_own(b) for b in blocks], dtype=float)
+    log_words, ends = own[:, 0], own[:, 4]
+    long_block = (log_words >= math.log1p(12)) & (ends > 0)
+    in_doc = Counter(b.text for b in blocks)
+    prev_lw = np.concatenate([[0.0], log_words[:-1]])
+    next_lw = np.concatenate([log_words[1:], [0.0]])
+    prev_end = np.concatenate([[0.0], ends[:-1]])
+    next_end = np.concatenate([ends[1:], [0.0]])
+    kernel = np.ones(5) / 5
+    window = np.convolve(np.pad(log_words, 2, mode="edge"), kernel, mode="valid")
+    short = (log_words < math.log1p(12)) & (ends == 0)
+    run = _run_lengths(short)
+    long_before = np.concatenate([[0], np.cumsum(long_block)[:-1]]) / max(long_block.sum(), 1)
+    long_after = 1.0 - long_before - long_block / max(long_block.sum(), 1)
+    position = np.arange(n) / max(n - 1, 1)
+    repeats_doc = np.array([math.log(in_doc[b.text]) for b in blocks])
+    if corpus_counts and corpus_size > 1:
+        repeats_corpus = np.array([(corpus_counts.get(b.text, 1) - 1) / (corpus_size - 1) for b in blocks])
+    else:
+        repeats_corpus = np.zeros(n)
+    context = np.column_stack([
+        position,
+        np.arange(n) == 0,
+        np.arange(n) == n - 1,
+        repeats_doc,
+        repeats_corpus,
+        [1.0 if _TIME.search(b.text) else 0.0 for b in blocks],
+        [1.0 if _DATE.search(b.text) else 0.0 for b in blocks],
+        prev_lw, next_lw, prev_end, next_end, window,
+        np.log1p(run),
+        log_words / max(log_words.max(), 1e-9),
+        long_before, long_after,
+    ])
+    matrix = np.hstack([own, context.astype(float)])
+    if with_html:
+        matrix = np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float)])
+    return matrix
+
+
+def _html(block: Block) -> list[float]:
+    kind = block.kind
+    path = block.tag_path
+    return [
+        block.link_chars / max(len(block.text), 1),
+        math.log1p(block.depth),
+        kind is BlockKind.HEADING,
+        kind is BlockKind.PARAGRAPH,
+        kind is BlockKind.LIST_ITEM,
+        kind is BlockKind.CAPTION,
+        kind is BlockKind.OTHER,
+        len(_NEGATIVE_ATTRS.findall(block.attrs)),
+        len(_POSITIVE_ATTRS.findall(block.attrs)),
+        any(f">{t}" in path for t in ("nav", "footer", "aside", "header", "form")),
+    ]
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True it belongs to (0 if False)."""
+    out = np.zeros(len(flags))
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        out[i:j] = j - i
+        i = j
+    return out

@@ -1,0 +1,54 @@
+"""JSONL: one article per line (`id`, `text` or `html`, optional `url`, `date`, `site`, `title`)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+from ..types import Document
+from .files import document_from_text
+
+_META = ("url", "date", "site", "title")
+
+
+def read_jsonl(source: Path | BinaryIO, location: str, id_prefix: str, max_chars: int) -> Iterator[Document | InputError]:
+    """Each line decoded and parsed on its own, so one bad line costs one document."""
+    if isinstance(source, Path):
+        opener = gzip.open if source.name.lower().endswith(".gz") else open
+        with opener(source, "rb") as stream:
+            yield from _lines(stream, location, id_prefix, max_chars)
+    else:
+        yield from _lines(source, location, id_prefix, max_chars)
+
+
+def _lines(stream: BinaryIO, location: str, id_prefix: str, max_chars: int) -> Iterator[Document | InputError]:
+    lineno = 0
+    try:
+        for lineno, raw in enumerate(stream, 1):
+            if raw.strip():
+                yield parse_line(raw, f"{id_prefix}{lineno}", f"{location}:{lineno}", max_chars)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield InputError(f"{id_prefix}{lineno + 1}", f"stream ends early or is corrupt: {exc}")
+
+
+def parse_line(raw: bytes, fallback_id: str, location: str, max_chars: int) -> Document | InputError:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return InputError(fallback_id, f"line is not valid UTF-8 (byte {exc.start})")
+    except json.JSONDecodeError as exc:
+        return InputError(fallback_id, f"malformed JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(record, dict):
+        return InputError(fallback_id, "a JSONL line must be an object")
+    doc_id = record.get("id")
+    doc_id = fallback_id if doc_id is None or doc_id == "" else str(doc_id)
+    is_html = record.get("text") is None and record.get("html") is not None
+    body = record.get("html") if is_html else record.get("text")
+    if not isinstance(body, str):
+        return InputError(doc_id, "needs a string `text` or `html` field")
+    meta = {k: str(record[k]) for k in _META if record.get(k) is not None}
+    return document_from_text(body, doc_id, location, is_html, max_chars, **meta)

@@ -1,0 +1,121 @@
+"""score_corpus: the whole pipeline for one machine.
+
+Stage order: ingest → blocks → boilerplate → sentences (cleaning) → signatures →
+candidates (LSH containment) → alignment → attribution (direction, per-sentence
+source) → scores. Reference documents take part as sources but are not scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .align import SentenceProfile, align_pair, profile
+from .attribution import source_rank
+from .boilerplate import BoilerplateModel, load_model
+from .candidates import candidate_pairs
+from .cleaning import clean_document, template_counts
+from .errors import InputError
+from .scoring import match_weight, score_document
+from .settings import Settings
+from .signatures import shingles, signatures
+from .types import Cleaned, Derivation, Document, Match, Score
+
+
+@dataclass(frozen=True)
+class Result:
+    """A score with the cleaned document behind it (None for inputs that failed)."""
+
+    score: Score
+    cleaned: Cleaned | None
+
+
+def score_corpus(
+    items: Iterable[Document | InputError],
+    settings: Settings | None = None,
+    references: Iterable[Document | InputError] = (),
+    model: BoilerplateModel | None = None,
+) -> list[Result]:
+    settings = settings or Settings()
+    model = model or load_model()
+    items = list(items)
+    refs = [r for r in references if isinstance(r, Document)]
+    documents = [d for d in items if isinstance(d, Document)] + refs
+    templates = template_counts(documents)
+    cleaned = {d.id: clean_document(d, model, settings, templates) for d in documents}
+    reference_ids = frozenset(r.id for r in refs)
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings)
+    results = []
+    for item in items:
+        if isinstance(item, InputError):
+            results.append(Result(Score(id=item.doc_id, originality=None, klass=None, error=item.reason), None))
+            continue
+        doc = cleaned[item.id]
+        found = derivations.get(item.id, [])
+        assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids, settings)
+        wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
+        results.append(Result(score_document(doc, assigned, found, wire, settings), doc))
+    return results
+
+
+def find_derivations(
+    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings
+) -> dict[str, list[Derivation]]:
+    """For each document, the aligned candidates that attribution says are its sources."""
+    profiles = {d.document.id: [profile(s.text) for s in d.sentences] for d in docs}
+    keyed = {d.document.id: d for d in docs}
+    sets = [shingles((s.text for s in d.sentences), settings.shingle_size) for d in docs]
+    keys = [d.document.id for d in docs]
+    pairs = candidate_pairs(keys, signatures(sets, settings.num_perm), [len(s) for s in sets],
+                            settings.candidate_containment, settings.num_perm)
+    out: dict[str, list[Derivation]] = {}
+    for x, y in sorted(pairs):
+        derived, source = _direction(keyed[x], keyed[y], profiles, reference_ids, settings)
+        if derived is None or derived.document.id in reference_ids:
+            continue
+        matches, passages = align_pair(
+            profiles[derived.document.id], profiles[source.document.id],
+            settings.verbatim_similarity, settings.rewrite_similarity, settings.min_passage_tokens,
+        )
+        if matches:
+            share = sum(derived.sentences[m.a].tokens for m in matches) / max(derived.content_tokens, 1)
+            out.setdefault(derived.document.id, []).append(
+                Derivation(derived.document.id, source.document.id, round(share, 4), tuple(matches), tuple(passages))
+            )
+    return out
+
+
+def _direction(
+    x: Cleaned, y: Cleaned, profiles: dict[str, list[SentenceProfile]], reference_ids: frozenset[str], settings: Settings
+) -> tuple[Cleaned | None, Cleaned]:
+    """(derived, source): by evidence rank, else the side more covered by the other is derived."""
+    rx = source_rank(x.evidence, x.document.date, x.document.id in reference_ids)
+    ry = source_rank(y.evidence, y.document.date, y.document.id in reference_ids)
+    if rx != ry:
+        return (y, x) if rx < ry else (x, y)
+    args = (settings.verbatim_similarity, settings.rewrite_similarity, settings.min_passage_tokens)
+    matches, _ = align_pair(profiles[x.document.id], profiles[y.document.id], *args)
+    if not matches:
+        return None, y
+    covered_x = sum(x.sentences[m.a].tokens for m in matches) / max(x.content_tokens, 1)
+    covered_y = sum(y.sentences[m.b].tokens for m in matches) / max(y.content_tokens, 1)
+    return (x, y) if (covered_x, y.document.id) >= (covered_y, x.document.id) else (y, x)
+
+
+def assign_sentences(
+    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str], settings: Settings
+) -> dict[int, tuple[str, Match]]:
+    """Each sentence goes to one source: the one nearest the origin first, then the most certain match.
+
+    Two sites that both copied the wire story match each other too; ranking by
+    evidence sends their sentences to the wire copy rather than to each other.
+    """
+    best: dict[int, tuple[tuple, str, Match]] = {}
+    for derivation in derivations:
+        src = sources[derivation.source]
+        rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
+        for match in derivation.matches:
+            key = (rank, -match_weight(match, settings), derivation.source)
+            if match.a not in best or key < best[match.a][0]:
+                best[match.a] = (key, derivation.source, match)
+    return {i: (source, match) for i, (_, source, match) in best.items()}

@@ -1,0 +1,40 @@
+"""The terminal table: one row per document, errors in red, counts per class below."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from ..pipeline import Result
+
+_STYLES = {"wire-copy": "red", "wholly-derived": "magenta", "partially-derived": "yellow", "original": "green"}
+
+
+def write_table(results: Sequence[Result], stream: TextIO) -> None:
+    table = Table(title="provenance: originality of each document", title_justify="left")
+    for name, justify in (("document", "left"), ("class", "left"), ("originality", "right"),
+                          ("main source", "left"), ("share", "right"), ("junk removed", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for result in results:
+        score = result.score
+        if score.error and score.klass is None:
+            table.add_row(score.id, "[red]error[/red]", "", score.error, "", str(score.removed_blocks))
+            continue
+        klass = score.klass.value if score.klass else ""
+        main = score.sources[0] if score.sources else None
+        table.add_row(
+            score.id,
+            f"[{_STYLES.get(klass, 'white')}]{klass}[/]",
+            f"{score.originality:.2f}",
+            main.id if main else "-",
+            f"{main.share:.2f}" if main else "-",
+            str(score.removed_blocks),
+        )
+    console = Console(file=stream, width=max(100, Console(file=stream).width))
+    console.print(table)
+    counts = Counter(r.score.klass.value if r.score.klass else "error" for r in results)
+    console.print("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))

@@ -1,0 +1,70 @@
+"""Originality and class from the per-sentence attribution of one document.
+
+originality = 1 − derived content tokens / content tokens. A verbatim sentence is
+derived outright; a rewritten one counts with the probability that a match of its
+similarity is real reuse (a logistic curve centred on the rewrite threshold), so a
+paraphrase scores a little above a verbatim reprint, as it should.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from .settings import Settings
+from .types import Cleaned, Derivation, DerivationClass, Match, MatchKind, Score, SourceShare
+
+
+def match_weight(match: Match, settings: Settings) -> float:
+    if match.kind is MatchKind.VERBATIM:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-settings.rewrite_slope * (match.similarity - settings.rewrite_similarity)))
+
+
+def score_document(
+    cleaned: Cleaned,
+    assigned: Mapping[int, tuple[str, Match]],
+    derivations: Sequence[Derivation],
+    wire_sources: frozenset[str],
+    settings: Settings,
+) -> Score:
+    """`assigned` maps a sentence index to its chosen (source id, match)."""
+    total = cleaned.content_tokens
+    derived: dict[str, float] = defaultdict(float)
+    verbatim_wire = 0.0
+    for index, (source, match) in assigned.items():
+        tokens = cleaned.sentences[index].tokens
+        derived[source] += tokens * match_weight(match, settings)
+        if match.kind is MatchKind.VERBATIM and source in wire_sources:
+            verbatim_wire += tokens
+    agency = cleaned.evidence.wire_agency
+    if agency and total:
+        own_wire = total - sum(cleaned.sentences[i].tokens for i in assigned)
+        derived[f"wire:{agency}"] += own_wire
+    shares = {k: v / total for k, v in derived.items()} if total else {}
+    derived_share = min(1.0, sum(shares.values()))
+    originality = 1.0 - derived_share if total else None
+    wire_share = shares.get(f"wire:{agency}", 0.0) + verbatim_wire / total if total else 0.0
+    sources = tuple(sorted((SourceShare(k, round(v, 4)) for k, v in shares.items()), key=lambda s: (-s.share, s.id)))
+    return Score(
+        id=cleaned.document.id,
+        originality=None if originality is None else round(originality, 4),
+        klass=classify(derived_share, wire_share, settings) if total else None,
+        sources=sources,
+        content_tokens=total,
+        removed_blocks=cleaned.removed_blocks,
+        error=None if total else "no content left after boilerplate removal",
+        evidence=cleaned.evidence,
+        derivations=tuple(derivations),
+    )
+
+
+def classify(derived_share: float, wire_share: float, settings: Settings) -> DerivationClass:
+    if wire_share >= settings.wire_copy_share:
+        return DerivationClass.WIRE_COPY
+    if derived_share >= settings.wholly_derived_share:
+        return DerivationClass.WHOLLY_DERIVED
+    if derived_share >= settings.partially_derived_share:
+        return DerivationClass.PARTIALLY_DERIVED
+    return DerivationClass.ORIGINAL

@@ -1,0 +1,57 @@
+"""One frozen Settings object, passed explicitly to every stage that needs a knob.
+
+Defaults come from the calibration in benchmarks/calibrate.py (see README); a TOML
+file may override them, and an unknown key is an error rather than a silent typo.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # boilerplate
+    content_threshold: float = 0.5
+    max_document_chars: int = 5_000_000
+    # signatures and candidates
+    num_perm: int = 128
+    shingle_size: int = 2
+    candidate_containment: float = 0.15
+    # alignment
+    verbatim_similarity: float = 0.8
+    rewrite_similarity: float = 0.35
+    min_passage_tokens: int = 25
+    rewrite_slope: float = 10.0
+    # scores
+    wholly_derived_share: float = 0.7
+    partially_derived_share: float = 0.2
+    wire_copy_share: float = 0.7
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **overrides)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the TOML file's `[provenance]` table (or top level), then overrides."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read settings {path}: {exc}") from exc
+        values.update(data.get("provenance", data))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings().with_overrides(**values)

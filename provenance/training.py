@@ -1,0 +1,162 @@
+"""Fit and evaluate the boilerplate model from the labelled pages (`make model`).
+
+The split is by site, so no site is both trained and evaluated on; everything is
+seeded, so the same data gives the same model and the same model-card numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import skops.io as sio
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from .blocks import text_blocks
+from .boilerplate import MODEL_NAME, TRUSTED_TYPES, BoilerplateModel
+from .features import HTML_FEATURES, TEXT_FEATURES, block_features
+from .labelling import DATASETS, Page, read_pages
+from .text import words
+
+EVAL_SHARE = 0.2
+
+
+@dataclass
+class Featurised:
+    page: Page
+    html: np.ndarray
+    text: np.ndarray
+
+
+def is_eval_site(site: str) -> bool:
+    """A stable hash of the site picks the evaluation split: reproducible, grouped by site."""
+    return zlib.crc32(site.encode()) % 1000 < EVAL_SHARE * 1000
+
+
+def site_counts(pages: Sequence[Page]) -> dict[tuple[str, str], Counter[str]]:
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for page in pages:
+        counts[page.dataset, page.site].update({b.text for b in page.blocks})
+    return counts
+
+
+def featurise(pages: Sequence[Page]) -> list[Featurised]:
+    counts = site_counts(pages)
+    sizes = Counter((p.dataset, p.site) for p in pages)
+    out = []
+    for page in pages:
+        key = (page.dataset, page.site)
+        lines = text_blocks("\n".join(b.text for b in page.blocks))
+        out.append(Featurised(
+            page,
+            block_features(page.blocks, counts[key], sizes[key], with_html=True),
+            block_features(lines, counts[key], sizes[key], with_html=False),
+        ))
+    return out
+
+
+def load_pages(data_dir: Path, datasets: Iterable[str] = DATASETS) -> list[Page]:
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        chunks = pool.map(_read_dataset, [(data_dir, name) for name in datasets])
+        return [page for chunk in chunks for page in chunk]
+
+
+def _read_dataset(args: tuple[Path, str]) -> list[Page]:
+    data_dir, name = args
+    return list(read_pages(data_dir, (name,)))
+
+
+def fit(train: Sequence[Featurised]) -> dict[str, HistGradientBoostingClassifier]:
+    models = {}
+    for mode in ("html", "text"):
+        X, y, w = [], [], []
+        for item in train:
+            labels = np.array(item.page.labels)
+            keep = labels >= 0
+            if not keep.any():
+                continue
+            n_words = np.array([len(words(b.text)) for b in item.page.blocks])[keep]
+            weight = np.sqrt(n_words + 1.0)
+            X.append(getattr(item, mode)[keep])
+            y.append(labels[keep])
+            w.append(weight / weight.sum())
+        model = HistGradientBoostingClassifier(
+            max_iter=300, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0, random_state=0
+        )
+        models[mode] = model.fit(np.vstack(X), np.concatenate(y), sample_weight=np.concatenate(w))
+    return models
+
+
+def word_prf(predicted: str, truth: str) -> tuple[float, float, float]:
+    """Bag-of-words precision, recall and F1 of one page, as the Zyte benchmark counts them."""
+    got, want = Counter(words(predicted)), Counter(words(truth))
+    common = sum((got & want).values())
+    if not got and not want:
+        return 1.0, 1.0, 1.0
+    precision = common / sum(got.values()) if got else 0.0
+    recall = common / sum(want.values()) if want else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate(model: BoilerplateModel, items: Sequence[Featurised], threshold: float = 0.5) -> dict[str, dict[str, float]]:
+    """Mean per-page word P/R/F1 for each dataset with full-text truth, in both modes."""
+    scores: dict[str, dict[str, list[tuple[float, float, float]]]] = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        if item.page.truth is None or not item.page.blocks:
+            continue
+        for mode in ("html", "text"):
+            probabilities = model.classifiers[mode].predict_proba(getattr(item, mode))[:, 1]
+            kept = " ".join(b.text for b, p in zip(item.page.blocks, probabilities) if p >= threshold)
+            scores[item.page.dataset][mode].append(word_prf(kept, item.page.truth))
+    report: dict[str, dict[str, float]] = {}
+    for dataset, modes in sorted(scores.items()):
+        report[dataset] = {"pages": len(modes["html"])}
+        for mode, rows in modes.items():
+            p, r, f = (float(np.mean(col)) for col in zip(*rows))
+            report[dataset].update({f"{mode}_precision": p, f"{mode}_recall": r, f"{mode}_f1": f})
+    return report
+
+
+def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> dict:
+    """Read, split by site, fit both modes, evaluate on held-out sites, write model + metadata."""
+    items = featurise(load_pages(data_dir, datasets))
+    train_items = [i for i in items if not is_eval_site(i.page.site)]
+    eval_items = [i for i in items if is_eval_site(i.page.site)]
+    classifiers = fit(train_items)
+    meta = {
+        "features": {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)},
+        "trusted_types": list(TRUSTED_TYPES),
+        "split": {"rule": f"crc32(site) % 1000 < {int(EVAL_SHARE * 1000)} is evaluation",
+                  "train_pages": len(train_items), "eval_pages": len(eval_items),
+                  "train_sites": len({i.page.site for i in train_items}),
+                  "eval_sites": len({i.page.site for i in eval_items})},
+        "datasets": list(datasets),
+    }
+    model = BoilerplateModel(classifiers, meta)
+    meta["metrics"] = evaluate(model, eval_items)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sio.dump(classifiers, out_dir / f"{MODEL_NAME}.skops")
+    (out_dir / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return meta
+
+
+def evaluate_dataset(model: BoilerplateModel, data_dir: Path, dataset: str, held_out_only: bool = True) -> dict:
+    items = featurise(list(read_pages(data_dir, (dataset,))))
+    if held_out_only:
+        items = [i for i in items if is_eval_site(i.page.site)]
+    return evaluate(model, items)
+
+
+def mean_f1(metrics: dict[str, dict[str, float]], mode: str) -> float:
+    """Page-weighted mean F1 over datasets."""
+    pages = sum(m["pages"] for m in metrics.values())
+    return sum(m[f"{mode}_f1"] * m["pages"] for m in metrics.values()) / pages if pages else math.nan

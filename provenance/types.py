@@ -1,0 +1,152 @@
+"""The data model every stage speaks: documents in, scores out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class BlockKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list-item"
+    CAPTION = "caption"
+    OTHER = "other"
+
+
+class MatchKind(str, Enum):
+    VERBATIM = "verbatim"
+    REWRITTEN = "rewritten"
+
+
+class DerivationClass(str, Enum):
+    WIRE_COPY = "wire-copy"
+    WHOLLY_DERIVED = "wholly-derived"
+    PARTIALLY_DERIVED = "partially-derived"
+    ORIGINAL = "original"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as read: `id` is stable across runs (relative path, JSONL id)."""
+
+    id: str
+    location: str
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    site: str | None = None
+    date: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit the boilerplate model judges: an HTML block element or a text line."""
+
+    index: int
+    text: str
+    kind: BlockKind = BlockKind.PARAGRAPH
+    tag_path: str = ""
+    attrs: str = ""
+    link_chars: int = 0
+    depth: int = 0
+    trimmed: str = ""
+
+
+@dataclass(frozen=True)
+class LabelledBlock:
+    block: Block
+    content_probability: float
+    is_content: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A content sentence: `start`/`end` are offsets into the cleaned text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """Sentence `a` of the derived document aligned to sentence `b` of its source."""
+
+    a: int
+    b: int
+    similarity: float
+    kind: MatchKind
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Consecutive matches merged: sentence ranges [a_start, a_end) ↔ [b_start, b_end)."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: MatchKind
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a document says about its own origin."""
+
+    wire_agency: str | None = None
+    dateline: str | None = None
+    credit_lines: tuple[str, ...] = ()
+    credited_agencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A document after boilerplate removal, split into content sentences."""
+
+    document: Document
+    blocks: tuple[LabelledBlock, ...]
+    text: str
+    sentences: tuple[Sentence, ...]
+    evidence: Evidence
+
+    @property
+    def removed_blocks(self) -> int:
+        return sum(not b.is_content for b in self.blocks)
+
+    @property
+    def content_tokens(self) -> int:
+        return sum(s.tokens for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """`document` took `share` of its content tokens from `source`."""
+
+    document: str
+    source: str
+    share: float
+    matches: tuple[Match, ...] = ()
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceShare:
+    id: str
+    share: float
+
+
+@dataclass(frozen=True)
+class Score:
+    id: str
+    originality: float | None
+    klass: DerivationClass | None
+    sources: tuple[SourceShare, ...] = ()
+    content_tokens: int = 0
+    removed_blocks: int = 0
+    error: str | None = None
+    evidence: Evidence = field(default_factory=Evidence)
+    derivations: tuple[Derivation, ...] = ()
