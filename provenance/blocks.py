@@ -63,6 +63,7 @@ def html_blocks(markup: str) -> list[Block]:
         root = html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
     except (etree.ParserError, ValueError):
         return text_blocks(re.sub(r"<[^>]*>", "\n", markup))
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # keeps their tail text
     walker = _Walker()
     walker.walk(root)
     return walker.blocks

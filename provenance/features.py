@@ -39,12 +39,16 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_CALL_TO_ACTION = re.compile(
+    r"^(?:follow|subscribe|sign up|join|click|tap|read more|see more|download|share|like us|listen|watch|"
+    r"get (?:the|our)|don't miss|register|log in|sign in|support|donate)\b", re.I
+)
 _NEGATIVE_ATTRS = re.compile(r"nav|menu|foot|head|side|related|share|social|comment|breadcrumb|\bad|ads|promo|cookie|subscri|widget|tag|banner|popup|modal|newsletter|login|sponsor|trending|recommend", re.I)
 _POSITIVE_ATTRS = re.compile(r"article|content|body|story|post|entry|text|main|paragraph|caption", re.I)
 
 TEXT_FEATURES = (
     "log_words", "log_chars", "mean_word_len", "stopword_ratio", "ends_sentence", "sentence_marks",
-    "capitalised_ratio", "digit_ratio", "symbol_ratio", "list_marker", "separators", "ui_ratio",
+    "capitalised_ratio", "digit_ratio", "symbol_ratio", "list_marker", "separators", "ui_ratio", "call_to_action",
     "position", "is_first", "is_last", "repeats_in_doc", "repeats_in_corpus", "has_time", "has_date",
     "prev_log_words", "next_log_words", "prev_ends_sentence", "next_ends_sentence",
     "window_log_words", "short_run", "relative_length", "long_before", "long_after",
@@ -74,6 +78,7 @@ def _own(block: Block) -> list[float]:
         1.0 if _LIST_MARKER.match(text) else 0.0,
         len(_SEPARATORS.findall(text)) / max(n, 1),
         sum(t in _UI_WORDS for t in toks) / n if n else 0.0,
+        1.0 if _CALL_TO_ACTION.match(text) else 0.0,
     ]
 
 

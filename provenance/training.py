@@ -23,7 +23,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from .blocks import text_blocks
 from .boilerplate import MODEL_NAME, TRUSTED_TYPES, BoilerplateModel
 from .features import HTML_FEATURES, TEXT_FEATURES, block_features
-from .labelling import DATASETS, Page, read_pages
+from .labelling import CONTENT_SHARE, DATASETS, JUNK_SHARE, Page, read_pages
 from .text import words
 
 EVAL_SHARE = 0.2
@@ -146,7 +146,47 @@ def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     sio.dump(classifiers, out_dir / f"{MODEL_NAME}.skops")
     (out_dir / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out_dir / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
     return meta
+
+
+def model_card(meta: dict) -> str:
+    """The card is generated from the same metrics `provenance model eval` prints, so they cannot drift."""
+    rows = "\n".join(
+        f"| {name} | {m['pages']} | {m['html_precision']:.3f} | {m['html_recall']:.3f} | {m['html_f1']:.3f} "
+        f"| {m['text_precision']:.3f} | {m['text_recall']:.3f} | {m['text_f1']:.3f} |"
+        for name, m in sorted(meta["metrics"].items())
+    )
+    split = meta["split"]
+    return f"""# Boilerplate model card
+
+Two scikit-learn `HistGradientBoostingClassifier`s of one configuration, one for HTML blocks and one for
+lines of plain text that lost their markup. Saved with skops (`boilerplate.skops`, loaded with a trusted-types
+list, never unpickled) beside `boilerplate.json` (features, split, metrics). Made by `make model`.
+
+## Data
+{", ".join(meta["datasets"])} from `../shared/data` (see each README there; none of it ships here).
+Labels come from in-order token alignment of the ground truth to the page's blocks (≥ {CONTENT_SHARE:.0%} of a
+block aligned: content; ≤ {JUNK_SHARE:.0%}: boilerplate; between: left out); trafilatura-eval's snippets label only
+the blocks that hold them. Blocks are weighted by √words and each page sums to one.
+
+## Features
+Text (both models): {", ".join(meta["features"]["text"])}.
+HTML only: {", ".join(meta["features"]["html"][len(meta["features"]["text"]):])}.
+
+## Split
+By site, {split["rule"]}: {split["train_pages"]} training pages from {split["train_sites"]} sites,
+{split["eval_pages"]} evaluation pages from {split["eval_sites"]} sites; no site is in both.
+
+## Metrics (evaluation sites only; word-level bag-of-words P/R/F1 per page, averaged)
+Text mode renders each page's blocks as one line each and classifies the lines with the text model.
+
+| dataset | pages | HTML P | HTML R | HTML F1 | text P | text R | text F1 |
+|---|---|---|---|---|---|---|---|
+{rows}
+
+Reproduce: `provenance model eval DATASET` prints these numbers for one dataset.
+"""
 
 
 def evaluate_dataset(model: BoilerplateModel, data_dir: Path, dataset: str, held_out_only: bool = True) -> dict:

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.align import align_pair, merge_passages, profile
+from provenance.types import Match, MatchKind
+
+SOURCE = [
+    "The United States and China opened talks on curbing the flow of fentanyl on Tuesday in Beijing.",
+    "The meeting was the first formal session of the counternarcotics working group set up in November.",
+    "Fentanyl is the leading cause of death for Americans between the ages of 18 and 49, officials said.",
+    "Critics in Congress say Beijing has not done enough and want more indictments and sanctions.",
+]
+REWRITE = [
+    "Washington and Beijing began negotiations on Tuesday aimed at reducing the flow of fentanyl.",
+    "The session was the initial official gathering of the counternarcotics working group created in November.",
+    "Fentanyl is the top cause of death among Americans aged 18 to 49, according to officials.",
+    "Members of Congress argue Beijing has not done enough and want further indictments and sanctions.",
+]
+OTHER = [
+    "A local bakery won a national prize for its sourdough bread this week.",
+    "The council approved money for road repairs after a long debate on Monday night.",
+]
+
+
+def _align(a, b, min_tokens=10):
+    return align_pair([profile(s) for s in a], [profile(s) for s in b], 0.8, 0.35, min_tokens)
+
+
+def test_verbatim_copy_is_verbatim_even_when_reordered():
+    matches, _ = _align(SOURCE[::-1], SOURCE)
+    assert [(m.a, m.b, m.kind) for m in matches] == [(i, 3 - i, MatchKind.VERBATIM) for i in range(4)]
+
+
+def test_rewrite_is_aligned_in_order_as_rewritten():
+    matches, passages = _align(REWRITE, SOURCE)
+    assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1), (2, 2), (3, 3)]
+    assert {m.kind for m in matches} == {MatchKind.REWRITTEN}
+    assert len(passages) == 1
+
+
+def test_unrelated_text_aligns_to_nothing():
+    assert _align(OTHER, SOURCE) == ([], [])
+
+
+def test_short_passages_are_dropped():
+    matches, _ = _align(SOURCE[:1] + OTHER, SOURCE, min_tokens=40)
+    assert matches == []
+
+
+sentences = st.lists(st.sampled_from(SOURCE + REWRITE + OTHER), min_size=0, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sentences, sentences)
+def test_alignment_is_one_to_one_and_rewrites_are_monotone(a, b):
+    matches, passages = _align(a, b)
+    assert len({m.a for m in matches}) == len(matches) == len({m.b for m in matches})
+    rewritten = [m for m in matches if m.kind is MatchKind.REWRITTEN]
+    assert [m.b for m in rewritten] == sorted(m.b for m in rewritten)
+    assert all(0 <= m.similarity <= 1 for m in matches)
+    covered = {i for p in passages for i in range(p.a_start, p.a_end)}
+    assert {m.a for m in matches} <= covered
+
+
+def test_merge_passages_joins_neighbours_and_splits_jumps():
+    ms = [Match(0, 0, 1, MatchKind.VERBATIM), Match(1, 1, 1, MatchKind.VERBATIM), Match(3, 9, 0.5, MatchKind.REWRITTEN)]
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in merge_passages(ms)] == [(0, 2, 0, 2), (3, 4, 9, 10)]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+import skops.io as sio
+from sklearn.preprocessing import FunctionTransformer
+
+from provenance import ModelError, read
+from provenance.boilerplate import BoilerplateModel, default_model_dir
+from provenance.cleaning import clean_document
+from provenance.settings import Settings
+from provenance.text import normalize
+
+from .seed_truth import DUPLICATE_TITLE, JUNK, article_lines
+
+
+def _cleaned(seeds, model):
+    return {d.id: clean_document(d, model, Settings()) for d in read([seeds])}
+
+
+def test_packaged_model_loads_with_its_card(model):
+    assert set(model.classifiers) == {"html", "text"}
+    assert (default_model_dir() / "MODEL_CARD.md").is_file()
+
+
+def test_seed_junk_is_gone_and_no_article_sentence_is_lost(seeds, model):
+    for name, cleaned in _cleaned(seeds, model).items():
+        lines = cleaned.text.splitlines()
+        for junk in JUNK.get(name, []):
+            assert normalize(junk) not in lines, (name, junk)
+            assert not any(line.startswith(normalize(junk)) for line in lines), (name, junk)
+        for line in article_lines(name, (seeds / name).read_text(encoding="utf-8")):
+            assert normalize(line) in lines, (name, line)
+
+
+def test_duplicated_title_survives_at_most_once(seeds, model):
+    name, title = DUPLICATE_TITLE
+    assert _cleaned(seeds, model)[name].text.splitlines().count(title) <= 1
+
+
+def test_html_page_chrome_is_removed(seed_html_dir, model):
+    for doc in read([seed_html_dir]):
+        text = clean_document(doc, model, Settings()).text
+        for chrome in ("Privacy policy", "All rights reserved", "Stocks end mixed", "do not read me", "Business"):
+            assert chrome not in text, (doc.id, chrome)
+
+
+def test_a_model_with_untrusted_types_is_refused(tmp_path):
+    directory = tmp_path / "evil"
+    directory.mkdir()
+    (directory / "boilerplate.json").write_text((default_model_dir() / "boilerplate.json").read_text())
+    sio.dump({"text": FunctionTransformer(os.system), "html": None}, directory / "boilerplate.skops")
+    with pytest.raises(ModelError, match="does not load"):
+        BoilerplateModel.load(directory)
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(ModelError, match="make model"):
+        BoilerplateModel.load(tmp_path)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance.cli import app
+
+runner = CliRunner()
+COMMANDS = [[], ["score"], ["clean"], ["model"], ["model", "train"], ["model", "eval"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output and len(result.output) > 200
+
+
+def test_version_names_dependencies():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and "provenance" in result.output and "datasketch" in result.output
+
+
+def test_score_table_on_seeds(seeds):
+    result = runner.invoke(app, ["score", str(seeds)])
+    assert result.exit_code == 0
+    for text in ("001.txt", "wire-copy", "wholly-derived", "partially-derived", "original", "wire:AP"):
+        assert text in result.output
+
+
+def test_score_jsonl_and_csv_agree(seeds):
+    jsonl = runner.invoke(app, ["score", str(seeds), "--format", "jsonl"])
+    rows = [json.loads(line) for line in jsonl.output.splitlines()]
+    table = list(csv.DictReader(io.StringIO(runner.invoke(app, ["score", str(seeds), "-f", "csv"]).output)))
+    assert [r["id"] for r in rows] == [r["id"] for r in table] == [f"00{i}.txt" for i in range(5)]
+    assert [r["class"] for r in rows] == [r["class"] for r in table]
+    assert table[0]["main_source"] == "001.txt"
+
+
+def test_score_reads_jsonl_from_stdin(seed_jsonl):
+    result = runner.invoke(app, ["score", "-", "-f", "jsonl"], input=seed_jsonl)
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == ["000", "001", "002", "003", "004"]
+
+
+def test_output_file_is_written_whole(seeds, tmp_path):
+    out = tmp_path / "sub" / "scores.json"
+    result = runner.invoke(app, ["score", str(seeds), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0 and result.output == ""
+    assert len(json.loads(out.read_text())) == 5
+    assert [p.name for p in out.parent.iterdir()] == ["scores.json"]
+
+
+def test_bad_inputs_give_exit_1_and_the_rest_is_scored():
+    from .conftest import FIXTURES
+
+    result = runner.invoke(app, ["score", str(FIXTURES / "bad"), "-f", "jsonl"])
+    assert result.exit_code == 1
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["good.txt"]["error"] is None and rows["good.txt"]["class"] == "original"
+    assert rows["image.txt"]["error"].startswith("binary") and rows["image.txt"]["class"] is None
+    assert len(rows) == 11
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert runner.invoke(app, ["score"]).exit_code == 2
+    assert runner.invoke(app, ["score", str(tmp_path), "--format", "xml"]).exit_code == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("no_such_setting = 1\n")
+    result = runner.invoke(app, ["score", str(tmp_path), "--config", str(bad)])
+    assert result.exit_code == 2 and "no_such_setting" in result.output
+
+
+def test_config_file_changes_a_threshold(seeds, tmp_path):
+    config = tmp_path / "p.toml"
+    config.write_text("[provenance]\npartially_derived_share = 0.99\nwholly_derived_share = 1.01\n")
+    result = runner.invoke(app, ["score", str(seeds / "002.txt"), str(seeds / "001.txt"), "-f", "jsonl", "--config", str(config)])
+    assert json.loads(result.output.splitlines()[0])["class"] == "original"
+
+
+def test_clean_prints_article_text_only(seeds):
+    result = runner.invoke(app, ["clean", str(seeds / "001.txt")])
+    assert result.exit_code == 0
+    assert result.output.startswith("US and China open fentanyl talks") or result.output.startswith("BEIJING (AP)")
+    assert "veryGood" not in result.output and "Recommendation" not in result.output
+
+
+def test_clean_jsonl_explains_every_block(seeds):
+    result = runner.invoke(app, ["clean", str(seeds / "003.txt"), "--format", "jsonl"])
+    blocks = [json.loads(line) for line in result.output.splitlines()]
+    assert len(blocks) == len((seeds / "003.txt").read_text().strip().splitlines())
+    assert all(0 <= b["probability"] <= 1 and isinstance(b["content"], bool) for b in blocks)
+    assert blocks[2]["trimmed"] == "4 min read" and blocks[2]["content"]
+
+
+def test_model_eval_rejects_an_unknown_dataset(tmp_path):
+    result = runner.invoke(app, ["model", "eval", "nope", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "no dataset" in result.output

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+
+from provenance import Document, InputError, read
+from provenance.ingest.jsonl import parse_line
+
+from .conftest import FIXTURES
+
+
+def test_folder_is_read_recursively_in_order_with_relative_ids(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("Zed. Text.", encoding="utf-8")
+    (tmp_path / "a.html").write_text("<p>Hello there.</p>", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    docs = list(read([tmp_path]))
+    assert [d.id for d in docs] == ["a.html", "b/z.txt"]
+    assert docs[0].html and docs[1].text
+
+
+def test_every_bad_input_is_one_error_and_the_good_ones_survive():
+    items = list(read([FIXTURES / "bad"]))
+    errors = {i.doc_id: i.reason for i in items if isinstance(i, InputError)}
+    docs = {i.id for i in items if isinstance(i, Document)}
+    assert docs == {"good.txt", "ok", "ok2"}
+    assert "empty" in errors["empty.txt"] and "empty" in errors["blank.txt"]
+    assert "binary" in errors["image.txt"]
+    assert "UTF-8" in errors["latin1.txt"]
+    assert "malformed JSON" in errors["mixed.jsonl:2"]
+    assert "object" in errors["mixed.jsonl:3"]
+    assert "text" in errors["notext"]
+    assert "UTF-8" in errors["mixed.jsonl:5"]
+
+
+def test_missing_path_is_an_error_not_a_crash(tmp_path):
+    [item] = read([tmp_path / "nope"])
+    assert isinstance(item, InputError) and "no such" in item.reason
+
+
+def test_huge_document_is_refused_with_the_limit(tmp_path):
+    (tmp_path / "big.txt").write_text("word " * 1000, encoding="utf-8")
+    [item] = read([tmp_path], max_chars=100)
+    assert isinstance(item, InputError) and "too large" in item.reason
+
+
+def test_jsonl_from_stdin_keeps_ids_and_metadata(monkeypatch):
+    line = json.dumps({"id": 7, "text": "Body text.", "url": "https://example.com/a", "site": "example"})
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode() + b"\n\n")))
+    [doc] = read(["-"])
+    assert (doc.id, doc.url, doc.site, doc.text) == ("7", "https://example.com/a", "example", "Body text.")
+
+
+def test_gzipped_jsonl_and_a_truncated_one(tmp_path):
+    data = gzip.compress(b'{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n')
+    (tmp_path / "good.jsonl.gz").write_bytes(data)
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    items = list(read([tmp_path / "good.jsonl.gz", tmp_path / "cut.jsonl.gz"]))
+    assert [i.id for i in items if isinstance(i, Document)][:2] == ["a", "b"]
+    assert any(isinstance(i, InputError) and "corrupt" in i.reason for i in items)
+
+
+def test_html_declared_charset_is_honoured():
+    from provenance.ingest.files import document_from_bytes
+
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Café</p></body></html>'.encode("latin-1")
+    doc = document_from_bytes(page, "x", "x", True, 10_000)
+    assert "Café" in doc.html
+
+
+def test_parse_line_without_id_uses_the_line_number():
+    doc = parse_line(b'{"text": "x y"}', "f.jsonl:3", "f.jsonl:3", 100)
+    assert doc.id == "f.jsonl:3"

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from provenance.text import normalize, sentence_spans, words
+
+
+def test_normalize_unifies_quotes_dashes_and_space():
+    assert normalize("“Fentanyl”\u00a0—  it’s\tdeadly") == "\"Fentanyl\" - it's deadly"
+
+
+def test_words_are_case_folded_and_keep_abbreviations():
+    assert words("U.S. officials, Xi's visit 50 times") == ["u.s", "officials", "xi's", "visit", "50", "times"]
+
+
+def test_sentences_skip_abbreviations_and_initials():
+    text = "The U.S. lifted sanctions on Nov. 15. Jen A. Daskal led the delegation. \"It works,\" she said."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The U.S. lifted sanctions on Nov. 15.",
+        "Jen A. Daskal led the delegation.",
+        "\"It works,\" she said.",
+    ]
+
+
+def test_text_without_final_punctuation_is_one_sentence():
+    assert sentence_spans("  a headline without a full stop ") == [(2, 32)]
