@@ -1,9 +1,12 @@
 """Originality and class from the per-sentence attribution of one document.
 
-originality = 1 − derived content tokens / content tokens. A verbatim sentence is
-derived outright; a rewritten one counts with the probability that a match of its
-similarity is real reuse (a logistic curve centred on the rewrite threshold), so a
-paraphrase scores a little above a verbatim reprint, as it should.
+Two quantities, each for what it measures:
+- `derived_share`, the share of content tokens in sentences taken from any source,
+  decides the class (METER's wholly / partially / non-derived is about how much was taken);
+- originality = 1 − expected derived tokens / content tokens, where a verbatim sentence
+  counts fully and a rewritten one with the probability that a match of its similarity
+  is real reuse (a logistic curve centred on the rewrite threshold). A paraphrase thus
+  scores a little above a verbatim reprint, as it should. Source shares use the same weights.
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ def score_document(
         derived[source] += tokens * match_weight(match, settings)
         if match.kind is MatchKind.VERBATIM and source in wire_sources:
             verbatim_wire += tokens
+    covered = sum(cleaned.sentences[i].tokens for i in assigned)
     agency = cleaned.evidence.wire_agency
     if agency and total:
-        own_wire = total - sum(cleaned.sentences[i].tokens for i in assigned)
-        derived[f"wire:{agency}"] += own_wire
+        derived[f"wire:{agency}"] += total - covered
+        covered = total
     shares = {k: v / total for k, v in derived.items()} if total else {}
-    derived_share = min(1.0, sum(shares.values()))
-    originality = 1.0 - derived_share if total else None
+    derived_share = covered / total if total else 0.0
+    originality = max(0.0, 1.0 - sum(shares.values())) if total else None
     wire_share = shares.get(f"wire:{agency}", 0.0) + verbatim_wire / total if total else 0.0
     sources = tuple(sorted((SourceShare(k, round(v, 4)) for k, v in shares.items()), key=lambda s: (-s.share, s.id)))
     return Score(
@@ -53,6 +57,7 @@ def score_document(
         klass=classify(derived_share, wire_share, settings) if total else None,
         sources=sources,
         content_tokens=total,
+        derived_share=round(derived_share, 4),
         removed_blocks=cleaned.removed_blocks,
         error=None if total else "no content left after boilerplate removal",
         evidence=cleaned.evidence,

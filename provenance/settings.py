@@ -26,10 +26,10 @@ class Settings:
     # alignment
     verbatim_similarity: float = 0.8
     rewrite_similarity: float = 0.35
-    min_passage_tokens: int = 25
+    min_passage_tokens: int = 15
     rewrite_slope: float = 10.0
     # scores
-    wholly_derived_share: float = 0.7
+    wholly_derived_share: float = 0.95
     partially_derived_share: float = 0.2
     wire_copy_share: float = 0.7
 

@@ -146,6 +146,7 @@ class Score:
     klass: DerivationClass | None
     sources: tuple[SourceShare, ...] = ()
     content_tokens: int = 0
+    derived_share: float = 0.0
     removed_blocks: int = 0
     error: str | None = None
     evidence: Evidence = field(default_factory=Evidence)

@@ -9,8 +9,8 @@ from typing import Any, TextIO
 
 from ..pipeline import Result
 
-CSV_COLUMNS = ("id", "class", "originality", "main_source", "main_share", "sources", "content_tokens",
-               "removed_blocks", "error")
+CSV_COLUMNS = ("id", "class", "originality", "derived_share", "main_source", "main_share", "sources",
+               "content_tokens", "removed_blocks", "error")
 
 
 def record(result: Result) -> dict[str, Any]:
@@ -22,6 +22,7 @@ def record(result: Result) -> dict[str, Any]:
         "class": score.klass.value if score.klass else None,
         "sources": [{"id": s.id, "share": s.share} for s in score.sources],
         "content_tokens": score.content_tokens,
+        "derived_share": score.derived_share,
         "removed_blocks": score.removed_blocks,
         "evidence": {
             "wire_agency": evidence.wire_agency,
@@ -49,7 +50,7 @@ def write_csv(results: Sequence[Result], stream: TextIO) -> None:
         row = record(result)
         main = row["sources"][0] if row["sources"] else {"id": "", "share": ""}
         writer.writerow({
-            **{k: row[k] for k in ("id", "class", "originality", "content_tokens", "removed_blocks", "error")},
+            **{k: row[k] for k in ("id", "class", "originality", "derived_share", "content_tokens", "removed_blocks", "error")},
             "main_source": main["id"],
             "main_share": main["share"],
             "sources": ";".join(f"{s['id']}={s['share']}" for s in row["sources"]),
