@@ -17,8 +17,8 @@ from .boilerplate import BoilerplateModel, default_model_dir, load_model
 from .cleaning import clean_document, template_counts
 from .errors import InputError, ProvenanceError
 from .ingest import read
-from .pipeline import score_corpus
-from .report import atomic_output, write
+from .pipeline import Analysis, analyse
+from .report import atomic_output, write, write_report
 from .settings import load_settings
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
@@ -76,28 +76,60 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+References = Annotated[list[Path], typer.Option("--reference", help="Folder of source documents (a wire feed); repeatable.")]
+
+
+def _analyse(paths: list[str], reference: list[Path], config: Path | None, model: Path | None) -> Analysis:
+    try:
+        settings = load_settings(config)
+        items = read(paths, settings.max_document_chars)
+        references = read([str(r) for r in reference], settings.max_document_chars)
+        return analyse(items, settings, references, _model(model))
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _exit_for(analysis: Analysis) -> typer.Exit:
+    failed = [r.score for r in analysis.results if r.score.error]
+    for s in failed:
+        typer.echo(f"provenance: {s.id}: {s.error}", err=True)
+    return typer.Exit(1 if failed else 0)
+
+
 @app.command()
 def score(
     paths: Paths,
-    reference: Annotated[list[Path], typer.Option("--reference", help="Folder of source documents (a wire feed); repeatable.")] = [],
+    reference: References = [],
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
     output: Output = None,
     config: Config = None,
     model: ModelDir = None,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    try:
-        settings = load_settings(config)
-        items = read(paths, settings.max_document_chars)
-        references = read([str(r) for r in reference], settings.max_document_chars)
-        results = score_corpus(items, settings, references, _model(model))
-    except ProvenanceError as exc:
-        raise _fail(str(exc)) from exc
-    write(results, fmt.value, output)
-    failed = [r.score for r in results if r.score.error]
-    for s in failed:
-        typer.echo(f"provenance: {s.id}: {s.error}", err=True)
-    raise typer.Exit(1 if failed else 0)
+    analysis = _analyse(paths, reference, config, model)
+    write(analysis.results, fmt.value, output)
+    raise _exit_for(analysis)
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def report(
+    paths: Paths,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report file to write (atomically).")],
+    reference: References = [],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html: self-contained page; md: Markdown; json: the full data model.")] = ReportFormat.html,
+    config: Config = None,
+    model: ModelDir = None,
+) -> None:
+    """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
+    analysis = _analyse(paths, reference, config, model)
+    write_report(analysis, fmt.value, output)
+    raise _exit_for(analysis)
 
 
 @app.command()

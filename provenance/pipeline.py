@@ -7,8 +7,8 @@ source) → scores. Reference documents take part as sources but are not scored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .align import SentenceProfile, align_pair, profile
 from .attribution import source_rank
@@ -24,10 +24,20 @@ from .types import Cleaned, Derivation, Document, Match, Score
 
 @dataclass(frozen=True)
 class Result:
-    """A score with the cleaned document behind it (None for inputs that failed)."""
+    """A score with what it rests on: the cleaned document and, per sentence, its chosen (source, match)."""
 
     score: Score
     cleaned: Cleaned | None
+    assigned: Mapping[int, tuple[str, Match]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report needs: the results, the cleaned references they point to, the settings used."""
+
+    results: list[Result]
+    references: dict[str, Cleaned]
+    settings: Settings
 
 
 def score_corpus(
@@ -36,6 +46,15 @@ def score_corpus(
     references: Iterable[Document | InputError] = (),
     model: BoilerplateModel | None = None,
 ) -> list[Result]:
+    return analyse(items, settings, references, model).results
+
+
+def analyse(
+    items: Iterable[Document | InputError],
+    settings: Settings | None = None,
+    references: Iterable[Document | InputError] = (),
+    model: BoilerplateModel | None = None,
+) -> Analysis:
     settings = settings or Settings()
     model = model or load_model()
     items = list(items)
@@ -54,8 +73,8 @@ def score_corpus(
         found = derivations.get(item.id, [])
         assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids, settings)
         wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
-        results.append(Result(score_document(doc, assigned, found, wire, settings), doc))
-    return results
+        results.append(Result(score_document(doc, assigned, found, wire, settings), doc, assigned))
+    return Analysis(results, {r.id: cleaned[r.id] for r in refs}, settings)
 
 
 def find_derivations(

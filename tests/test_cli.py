@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from provenance.cli import app
 
 runner = CliRunner()
-COMMANDS = [[], ["score"], ["clean"], ["model"], ["model", "train"], ["model", "eval"]]
+COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

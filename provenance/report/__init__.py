@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from ..pipeline import Result
+from ..pipeline import Analysis, Result
+from .html import write_html, write_markdown
+from .model import report_data
 from .records import write_csv, write_json, write_jsonl
 from .table import write_table
 
@@ -33,12 +36,29 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
 
 
+REPORT_FORMATS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
+    "html": write_html,
+    "md": write_markdown,
+    "json": lambda data, stream: stream.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n"),
+}
+
+
 def write(results: Sequence[Result], fmt: str, out: Path | None = None) -> None:
     with atomic_output(out) as stream:
         FORMATS[fmt](results, stream)
+
+
+def write_report(analysis: Analysis, fmt: str, out: Path | None = None) -> None:
+    """The derivation report (html, md or json) from one analysis."""
+    data = report_data(analysis)
+    with atomic_output(out) as stream:
+        REPORT_FORMATS[fmt](data, stream)

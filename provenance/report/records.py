@@ -8,14 +8,18 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..pipeline import Result
+from ..types import Evidence
 
 CSV_COLUMNS = ("id", "class", "originality", "derived_share", "main_source", "main_share", "sources",
                "content_tokens", "removed_blocks", "error")
 
 
+def evidence_record(evidence: Evidence) -> dict[str, Any]:
+    return {"wire_agency": evidence.wire_agency, "dateline": evidence.dateline, "credit_lines": list(evidence.credit_lines)}
+
+
 def record(result: Result) -> dict[str, Any]:
     score = result.score
-    evidence = score.evidence
     return {
         "id": score.id,
         "originality": score.originality,
@@ -24,11 +28,7 @@ def record(result: Result) -> dict[str, Any]:
         "content_tokens": score.content_tokens,
         "derived_share": score.derived_share,
         "removed_blocks": score.removed_blocks,
-        "evidence": {
-            "wire_agency": evidence.wire_agency,
-            "dateline": evidence.dateline,
-            "credit_lines": list(evidence.credit_lines),
-        },
+        "evidence": evidence_record(score.evidence),
         "error": score.error,
     }
 

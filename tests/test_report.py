@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+
+from typer.testing import CliRunner
+
+from provenance.cli import app
+from provenance.report.html import embed_json
+
+from .conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def _report(tmp_path, *args):
+    out = tmp_path / "report.out"
+    result = runner.invoke(app, ["report", *args, "-o", str(out)])
+    return result, out
+
+
+def _embedded(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1))
+
+
+def test_json_report_has_graph_and_marked_sentences(seeds, tmp_path):
+    result, out = _report(tmp_path, str(seeds), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert {(e["source"], e["target"]) for e in data["edges"]} == {("001.txt", "000.txt"), ("001.txt", "002.txt")}
+    assert set(data["layout"]) == {f"00{i}.txt" for i in range(5)}
+    labels = [s["label"] for s in data["details"]["002.txt"]["sentences"]]
+    assert labels[:3] == ["original", "original", "original"] and "verbatim" in labels and labels[-1] == "original"
+    assert {s["label"] for s in data["details"]["001.txt"]["sentences"]} == {"wire"}
+    assert data["details"]["002.txt"]["evidence"]["credit_lines"] == ["The Associated Press contributed to this report."]
+
+
+def test_html_report_is_self_contained_with_a_strict_csp(seeds, tmp_path):
+    result, out = _report(tmp_path, str(seeds))
+    assert result.exit_code == 0
+    html = out.read_text()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    data = _embedded(html)
+    detail = json.loads(gzip.decompress(base64.b64decode(data["details"]["001.txt"])))
+    assert detail["sentences"][0]["text"].startswith("BEIJING (AP)")
+
+
+def test_embedded_json_cannot_close_its_script_element():
+    text = embed_json({"id": "</script><script>alert(1)</script><!--", "t": "\u2028"})
+    assert "<" not in text and ">" not in text and "\u2028" not in text
+    assert json.loads(text)["id"] == "</script><script>alert(1)</script><!--"
+
+
+def test_hostile_text_is_escaped_in_html_and_markdown(tmp_path):
+    result, out = _report(tmp_path, str(FIXTURES / "hostile"))
+    assert result.exit_code == 0
+    embedded = re.search(r'id="report-data">(.*?)</script>', out.read_text(), re.S).group(1)
+    assert "<" not in embedded and ">" not in embedded
+    assert "</script><script>window.__pwned=4</script>" in [d["id"] for d in json.loads(embedded)["documents"]]
+    result, md_out = _report(tmp_path, str(FIXTURES / "hostile"), "--format", "md")
+    md = md_out.read_text()
+    assert "<script" not in md and "</script>" not in md
+
+
+def test_markdown_lists_taken_passages_beside_their_source(seeds, tmp_path):
+    result, out = _report(tmp_path, str(seeds), "--format", "md")
+    md = out.read_text()
+    assert "| 001.txt | wire-copy | 0.00 | wire:AP | 1.00 | 16 |" in md
+    assert "## 002.txt: partially-derived" in md and "### from 001.txt" in md
+    assert "> source: BEIJING (AP) - The United States and China opened talks" in md
+
+
+def test_report_needs_an_output_file(seeds):
+    assert runner.invoke(app, ["report", str(seeds)]).exit_code == 2
