@@ -5,14 +5,14 @@ from __future__ import annotations
 from .boilerplate import BoilerplateModel, load_model
 from .errors import InputError, ModelError, ProvenanceError, SettingsError
 from .ingest import read
-from .pipeline import Result, score_corpus
+from .pipeline import Analysis, Result, analyse, score_corpus
 from .settings import Settings, load_settings
 from .types import Block, Cleaned, Derivation, DerivationClass, Document, Match, MatchKind, Passage, Score
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Block", "BoilerplateModel", "Cleaned", "Derivation", "DerivationClass", "Document", "InputError", "Match",
+    "Analysis", "analyse", "Block", "BoilerplateModel", "Cleaned", "Derivation", "DerivationClass", "Document", "InputError", "Match",
     "MatchKind", "ModelError", "Passage", "ProvenanceError", "Result", "Score", "Settings", "SettingsError",
     "__version__", "load_model", "load_settings", "read", "score_corpus",
 ]

@@ -22,10 +22,6 @@ def _report(tmp_path, *args):
     return result, out
 
 
-def _embedded(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1))
-
-
 def test_json_report_has_graph_and_marked_sentences(seeds, tmp_path):
     result, out = _report(tmp_path, str(seeds), "--format", "json")
     assert result.exit_code == 0
@@ -48,8 +44,8 @@ def test_html_report_is_self_contained_with_a_strict_csp(seeds, tmp_path):
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
-    data = _embedded(html)
-    detail = json.loads(gzip.decompress(base64.b64decode(data["details"]["001.txt"])))
+    details = json.loads(re.search(r'id="report-details">(.*?)</script>', html, re.S).group(1))
+    detail = json.loads(gzip.decompress(base64.b64decode(details["001.txt"])))
     assert detail["sentences"][0]["text"].startswith("BEIJING (AP)")
 
 
@@ -62,8 +58,10 @@ def test_embedded_json_cannot_close_its_script_element():
 def test_hostile_text_is_escaped_in_html_and_markdown(tmp_path):
     result, out = _report(tmp_path, str(FIXTURES / "hostile"))
     assert result.exit_code == 0
-    embedded = re.search(r'id="report-data">(.*?)</script>', out.read_text(), re.S).group(1)
-    assert "<" not in embedded and ">" not in embedded
+    html = out.read_text()
+    embedded = re.search(r'id="report-data">(.*?)</script>', html, re.S).group(1)
+    details = re.search(r'id="report-details">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in embedded + details and ">" not in embedded + details
     assert "</script><script>window.__pwned=4</script>" in [d["id"] for d in json.loads(embedded)["documents"]]
     result, md_out = _report(tmp_path, str(FIXTURES / "hostile"), "--format", "md")
     md = md_out.read_text()

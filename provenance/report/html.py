@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any, TextIO
 
 _ASSETS = resources.files("provenance.report") / "assets"
-_SLOTS = re.compile(r"__(CSP|STYLE|SCRIPT|DATA)__")
+_SLOTS = re.compile(r"__(CSP|STYLE|SCRIPT|DATA|DETAILS)__")
 
 
 def _asset(name: str) -> str:
@@ -44,8 +44,9 @@ def write_html(data: dict[str, Any], stream: TextIO) -> None:
     style, script = _asset("report.css"), _asset("report.js")
     csp = (f"default-src 'none'; script-src {_sha256(script)}; style-src {_sha256(style)}; img-src 'none'; "
            "connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'")
-    payload = {**data, "details": {k: pack(v) for k, v in data["details"].items()}}
-    values = {"CSP": csp, "STYLE": style, "SCRIPT": script, "DATA": embed_json(payload)}
+    summary = {k: v for k, v in data.items() if k != "details"}
+    details = {k: pack(v) for k, v in data["details"].items()}
+    values = {"CSP": csp, "STYLE": style, "SCRIPT": script, "DATA": embed_json(summary), "DETAILS": embed_json(details)}
     stream.write(_SLOTS.sub(lambda m: values[m.group(1)], _asset("report.html")))
 
 

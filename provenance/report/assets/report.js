@@ -1,6 +1,8 @@
 "use strict";
 (function () {
   const DATA = JSON.parse(document.getElementById("report-data").textContent);
+  let PACKED = null;  // per-document detail: parsed on first use, not at load
+  const LABEL_LIMIT = 300;
   const PAGE = 100;
   const CLASSES = ["wire-copy", "wholly-derived", "partially-derived", "original", "error"];
   const COLOURS = {"wire-copy": "#c0392b", "wholly-derived": "#8e44ad", "partially-derived": "#d68910",
@@ -126,7 +128,8 @@
       const title = svg("title"); title.textContent = show(e.source + " → " + e.target + ": " + e.share.toFixed(2));
       line.appendChild(title); graph.appendChild(line);
     });
-    Object.keys(DATA.layout).sort().forEach(id => {
+    const nodes = Object.keys(DATA.layout).sort();
+    nodes.forEach(id => {
       const [x, y] = at(id);
       const doc = byId.get(id);
       const colour = doc ? COLOURS[klass(doc)] : COLOURS.reference;
@@ -134,15 +137,18 @@
       circle.classList.add("node"); circle.dataset.id = id;
       const title = svg("title"); title.textContent = show(id); circle.appendChild(title);
       circle.addEventListener("click", () => openDocument(id));
-      const label = svg("text", {x: x + 12, y: y + 4}); label.textContent = show(id);
-      graph.appendChild(circle); graph.appendChild(label);
+      graph.appendChild(circle);
+      if (nodes.length <= LABEL_LIMIT) {  // beyond that, names are in each node's tooltip
+        const label = svg("text", {x: x + 12, y: y + 4}); label.textContent = show(id); graph.appendChild(label);
+      }
     });
     if (!DATA.edges.length) graph.appendChild(svg("text", {x: 20, y: 30})).textContent = "No derivation found.";
   }
 
   async function details(id) {
     if (!cache.has(id)) {
-      const packed = DATA.details[id];
+      if (PACKED === null) PACKED = JSON.parse(document.getElementById("report-details").textContent);
+      const packed = PACKED[id];
       if (!packed) return null;
       const bytes = Uint8Array.from(atob(packed), c => c.charCodeAt(0));
       const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
