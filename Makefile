@@ -23,7 +23,10 @@ model: $(STAMP)
 	$(BIN)/provenance model train --data $(DATA) --out models
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/calibrate.py --data $(DATA) --out benchmarks/calibration.md
+	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md
+	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

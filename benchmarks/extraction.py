@@ -23,7 +23,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from provenance.blocks import html_blocks
 from provenance.ingest.files import document_from_bytes
 from provenance.labelling import read_pages
 from provenance.training import is_eval_site, word_prf
@@ -140,8 +139,9 @@ def main() -> None:
             results.append(pool.submit(measure, (name, pages)).result())
         print(name, "done", file=sys.stderr)
     datasets = sorted({p["dataset"] for p in pages})
+    counts = ", ".join(f"{d}: {sum(p['dataset'] == d for p in pages)}" for d in datasets)
     lines = ["# Boilerplate removal vs peers", "", f"Command: `python benchmarks/extraction.py --data {args.data}`", "",
-             f"{len(pages)} held-out pages ({', '.join(f'{d}: {sum(p['dataset'] == d for p in pages)}' for d in datasets)}); "
+             f"{len(pages)} held-out pages ({counts}); "
              "text mode = the page rendered one block per line.", "", *table(results, datasets), ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     (args.out.with_suffix(".json")).write_text(json.dumps(

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .boilerplate import BoilerplateModel, default_model_dir, load_model
+from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_document, template_counts
 from .errors import InputError, ProvenanceError
 from .ingest import read
@@ -199,8 +199,3 @@ def model_eval(
         raise _fail(f"no dataset {dataset!r} under {data}")
     metrics = evaluate_dataset(_model(model), data, dataset, held_out_only=not all_pages)
     typer.echo(json.dumps(metrics, indent=2, sort_keys=True))
-
-
-@app.command("model-path", hidden=True)
-def model_path() -> None:
-    typer.echo(default_model_dir())

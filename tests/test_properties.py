@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance import Document, InputError, score_corpus
-from provenance.blocks import html_blocks, text_blocks
+from provenance.blocks import html_blocks
 from provenance.ingest.files import document_from_bytes
 from provenance.ingest.jsonl import parse_line
 from provenance.text import sentence_spans

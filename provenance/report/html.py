@@ -79,5 +79,5 @@ def write_markdown(data: dict[str, Any], stream: TextIO) -> None:
             out += ["", f"### from {cell(derivation['source'])} (aligned sentences hold {derivation['share']:.0%} of the text)", ""]
             for a, b, kind, similarity in derivation["matches"]:
                 out += [f"- {kind} ({similarity:.2f})", f"  > {cell(detail['sentences'][a]['text'])}",
-                        f"  >", f"  > source: {cell(source[b]['text']) if b < len(source) else ''}"]
+                        "  >", f"  > source: {cell(source[b]['text']) if b < len(source) else ''}"]
     stream.write("\n".join(out) + "\n")
