@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..pipeline import Analysis, Result
-from .html import write_html, write_markdown
+from .html import write_html
+from .markdown import write_markdown
 from .model import report_data
 from .records import write_csv, write_json, write_jsonl
 from .table import write_table

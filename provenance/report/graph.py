@@ -12,8 +12,6 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-CELL = 1.0
-
 
 def layout(edges: Iterable[tuple[str, str, float]], lone: Iterable[str] = ()) -> dict[str, tuple[float, float]]:
     """Positions in [0, 1]² for every node of an edge (source, target, weight) and every `lone` node."""
