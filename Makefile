@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= ../shared/data
 
-.PHONY: demo test model bench clean
+SEMANTIC_VENV ?= .venv-semantic
+
+.PHONY: demo test test-semantic model bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,14 +21,23 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The semantic extra in its own venv, so the default install stays light; runs the tests marked semantic.
+test-semantic:
+	test -x $(SEMANTIC_VENV)/bin/python || $(PYTHON) -m venv $(SEMANTIC_VENV)
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SEMANTIC_VENV)/bin/python -m pip install --quiet -e '.[dev,semantic]'
+	$(SEMANTIC_VENV)/bin/python -m pytest -q -m semantic
+
 model: $(STAMP)
 	$(BIN)/provenance model train --data $(DATA) --out models
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/calibrate.py --data $(DATA) --out benchmarks/calibration.md
-	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md
+	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(SEMANTIC_VENV) build dist .pytest_cache

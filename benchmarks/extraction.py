@@ -25,7 +25,7 @@ from pathlib import Path
 
 from provenance.ingest.files import document_from_bytes
 from provenance.labelling import read_pages
-from provenance.training import is_eval_site, word_prf
+from provenance.training import PEERS_END, PEERS_START, is_eval_site, word_prf
 
 DATASETS = ("scrapinghub-aeb", "cleaneval", "cleanportaleval", "wcxb-dev")
 EXTRACTORS = ("provenance", "trafilatura", "justext", "boilerpy3", "readability-lxml")
@@ -126,11 +126,20 @@ def table(results: list[dict], datasets: list[str]) -> list[str]:
     return lines
 
 
+def fill_card(card: Path, lines: list[str]) -> None:
+    """Put the table between the card's peer markers, so the card shows what the model is up against."""
+    text = card.read_text(encoding="utf-8")
+    head, _, rest = text.partition(PEERS_START)
+    _, _, tail = rest.partition(PEERS_END)
+    card.write_text(f"{head}{PEERS_START}\n" + "\n".join(lines).strip() + f"\n{PEERS_END}{tail}", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/extraction.md"))
     parser.add_argument("--extractors", nargs="*", default=list(EXTRACTORS))
+    parser.add_argument("--card", type=Path, help="model card whose peers section gets the table")
     args = parser.parse_args()
     pages = eval_pages(args.data)
     results = []
@@ -144,6 +153,8 @@ def main() -> None:
              f"{len(pages)} held-out pages ({counts}); "
              "text mode = the page rendered one block per line.", "", *table(results, datasets), ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
+    if args.card:
+        fill_card(args.card, lines[4:])
     (args.out.with_suffix(".json")).write_text(json.dumps(
         [{k: v for k, v in r.items() if k != "rows"} for r in results], indent=1), encoding="utf-8")
     print("\n".join(lines))

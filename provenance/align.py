@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .settings import Settings
 from .signatures import content_words
-from .text import words
+from .text import WORD, words
 from .types import Match, MatchKind, Passage
 
 STEM = 6
@@ -38,62 +39,175 @@ def profile(sentence: str) -> SentenceProfile:
     )
 
 
-def _dice(a: frozenset, b: frozenset) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-
 def _containment(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
+class DocumentProfile(Sequence[SentenceProfile]):
+    """A document's sentence profiles with their stems and trigrams as integer ids.
+
+    Documents profiled with one shared `vocabulary` are compared by one matrix product
+    per pair instead of a Python loop over every sentence pair.
+    """
+
+    def __init__(self, sentences: Sequence[SentenceProfile], vocabulary: dict[object, int]) -> None:
+        self.sentences = list(sentences)
+        self.stems = _Rows([s.stems for s in self.sentences], vocabulary)
+        self.trigrams = _Rows([s.trigrams for s in self.sentences], vocabulary)
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.sentences[index]
+
+
+class _Rows:
+    """Sets of features as one id array and row offsets."""
+
+    def __init__(self, rows: Sequence[frozenset], vocabulary: dict[object, int]) -> None:
+        self.ids = np.fromiter((vocabulary.setdefault(x, len(vocabulary)) for row in rows for x in row), dtype=np.int64)
+        self.counts = np.array([len(row) for row in rows], dtype=np.int64)
+        self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
+
+    def shared(self, other: _Rows) -> np.ndarray:
+        """|row_i ∩ other_j| for every pair: indicator rows on the two documents' own vocabulary."""
+        local, inverse = np.unique(np.concatenate([self.ids, other.ids]), return_inverse=True)
+        return self._dense(inverse[:len(self.ids)], len(local)) @ other._dense(inverse[len(self.ids):], len(local)).T
+
+    def _dense(self, columns: np.ndarray, width: int) -> np.ndarray:
+        out = np.zeros((len(self.counts), width), dtype=np.float32)
+        out[np.repeat(np.arange(len(self.counts)), self.counts), columns] = 1.0
+        return out
+
+
 def similarity_matrices(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile]) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical Dice over stems, verbatim containment of A's trigrams in B's)."""
-    lexical = np.zeros((len(a), len(b)))
-    verbatim = np.zeros((len(a), len(b)))
-    for i, pa in enumerate(a):
-        for j, pb in enumerate(b):
-            if pa.stems & pb.stems:
-                lexical[i, j] = _dice(pa.stems, pb.stems)
-                verbatim[i, j] = _containment(pa.trigrams, pb.trigrams)
-    return lexical, verbatim
+    """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
+    if not isinstance(a, DocumentProfile) or not isinstance(b, DocumentProfile):
+        vocabulary: dict[object, int] = {}
+        a, b = DocumentProfile(a, vocabulary), DocumentProfile(b, vocabulary)
+    if not len(a) or not len(b):
+        return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
+    shared_stems = a.stems.shared(b.stems)
+    shared_trigrams = a.trigrams.shared(b.trigrams)
+    sizes = a.stems.counts[:, None] + b.stems.counts[None, :]
+    trigrams = np.maximum(a.trigrams.counts, 1)[:, None]
+    lexical = np.where(shared_stems > 0, 2 * shared_stems / np.maximum(sizes, 1), 0.0)
+    return lexical, np.where(shared_stems > 0, shared_trigrams / trigrams, 0.0)
 
 
 def align_pair(
     a: Sequence[SentenceProfile],
     b: Sequence[SentenceProfile],
-    verbatim_threshold: float,
-    rewrite_threshold: float,
-    min_passage_tokens: int,
+    settings: Settings,
+    semantic: np.ndarray | None = None,
 ) -> tuple[list[Match], list[Passage]]:
+    """`semantic`, when given, is the sentences' embedding cosine (the semantic extra)."""
     lexical, verbatim = similarity_matrices(a, b)
+    if semantic is not None:
+        lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
     matches: dict[int, Match] = {}
-    used_b: set[int] = set()
-    order = np.argsort(-verbatim, axis=None, kind="stable")
-    for flat in order:
-        i, j = divmod(int(flat), len(b))
-        if verbatim[i, j] < verbatim_threshold:
-            break
-        if i not in matches and j not in used_b:
-            matches[i] = Match(i, j, float(verbatim[i, j]), MatchKind.VERBATIM)
-            used_b.add(j)
+    if len(b):
+        best_b = verbatim.argmax(axis=1)
+        for i, j in enumerate(best_b):  # many to one: a sentence copied twice is copied twice
+            if verbatim[i, j] >= settings.verbatim_similarity:
+                matches[i] = Match(i, int(j), float(verbatim[i, j]), MatchKind.VERBATIM)
+    used_b = {m.b for m in matches.values()}
     free_a = [i for i in range(len(a)) if i not in matches]
     free_b = [j for j in range(len(b)) if j not in used_b]
-    for i, j in _monotone(lexical[np.ix_(free_a, free_b)], rewrite_threshold):
+    for i, j in _monotone(lexical[np.ix_(free_a, free_b)], settings.rewrite_similarity):
         ai, bj = free_a[i], free_b[j]
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
+    _grow(a, b, matches, settings)
     ordered = [matches[i] for i in sorted(matches)]
-    passages = merge_passages(ordered)
-    keep = [p for p in passages if sum(x.tokens for x in a[p.a_start:p.a_end]) >= min_passage_tokens]
+    keep = [p for p in merge_passages(ordered) if _is_reuse(p, a, ordered, settings)]
     kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
     return [m for m in ordered if m.a in kept_rows], keep
 
 
+def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: dict[int, Match], settings: Settings) -> None:
+    """Matches spread to unmatched neighbours of a match, for two things sentence matching misses:
+    a source sentence split in two (the neighbour is contained in the same source sentence), and
+    a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
+    grown = True
+    while grown:
+        grown = False
+        for i in range(len(a)):
+            if i in matches:
+                continue
+            for step in (-1, 1):
+                k = i + step
+                found = k in matches and _neighbour(a[i], b, matches[k].b, -step, settings)
+                if found:
+                    matches[i] = Match(i, *found)
+                    grown = True
+                    break
+
+
+def _neighbour(
+    sentence: SentenceProfile, b: Sequence[SentenceProfile], j: int, step: int, settings: Settings
+) -> tuple[int, float, MatchKind] | None:
+    """(source sentence, similarity, kind) for the sentence `step` after a match on source sentence `j`."""
+    contained = _containment(sentence.stems, b[j].stems)
+    if contained >= settings.fragment_containment:
+        verbatim = _containment(sentence.trigrams, b[j].trigrams) >= settings.verbatim_similarity
+        return j, contained, MatchKind.VERBATIM if verbatim else MatchKind.REWRITTEN
+    edge = j + step
+    if 0 <= edge < len(b) and len(sentence.trigrams & b[edge].trigrams) >= settings.edge_trigrams:
+        return edge, _containment(sentence.trigrams, b[edge].trigrams), MatchKind.VERBATIM
+    return None
+
+
+def _is_reuse(passage: Passage, a: Sequence[SentenceProfile], matches: Sequence[Match], settings: Settings) -> bool:
+    """Long enough, and a lone rewritten sentence only when it is close: shared names are not reuse."""
+    if sum(x.tokens for x in a[passage.a_start:passage.a_end]) < settings.min_passage_tokens:
+        return False
+    inside = [m for m in matches if passage.a_start <= m.a < passage.a_end]
+    if len(inside) == 1 and inside[0].kind is MatchKind.REWRITTEN:
+        return inside[0].similarity >= settings.lone_rewrite_similarity
+    return True
+
+
+Span = tuple[int, int]
+
+
+def trimmed_span(a_text: str, a_span: Span, b_text: str, b_span: Span) -> tuple[Span, Span]:
+    """Both sides of a passage narrowed to their first and last shared word trigram.
+
+    Passages are whole sentences, but copying often starts and ends mid-sentence.
+    """
+    a_tokens, b_tokens = _tokens(a_text, a_span), _tokens(b_text, b_span)
+    shared = set(_trigrams(a_tokens)) & set(_trigrams(b_tokens))
+    if not shared:
+        return a_span, b_span
+    return _narrowed(a_tokens, shared), _narrowed(b_tokens, shared)
+
+
+def _tokens(text: str, span: Span) -> list[tuple[int, int, str]]:
+    return [(span[0] + m.start(), span[0] + m.end(), m.group().casefold()) for m in WORD.finditer(text[span[0]:span[1]])]
+
+
+def _trigrams(tokens: list[tuple[int, int, str]]) -> list[tuple[str, ...]]:
+    return [(x[2], y[2], z[2]) for x, y, z in zip(tokens, tokens[1:], tokens[2:])]
+
+
+def _narrowed(tokens: list[tuple[int, int, str]], shared: set[tuple[str, ...]]) -> Span:
+    hits = [i for i, gram in enumerate(_trigrams(tokens)) if gram in shared]
+    return tokens[hits[0]][0], tokens[hits[-1] + 2][1]
+
+
 def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    """Order-preserving one-to-one matching maximising the summed margin above threshold."""
-    n, m = scores.shape
-    if n == 0 or m == 0:
+    """Order-preserving one-to-one matching maximising the summed margin above threshold.
+
+    Rows and columns with no score above threshold cannot take part, so the dynamic
+    programme runs on the rest only.
+    """
+    live = scores >= threshold
+    rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
+    if len(rows) == 0:
         return []
-    gain = np.where(scores >= threshold, scores - threshold + 1e-6, -np.inf)
+    gain = np.where(live[np.ix_(rows, cols)], scores[np.ix_(rows, cols)] - threshold + 1e-6, -np.inf)
+    n, m = gain.shape
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
         row_gain = gain[i - 1]
@@ -107,20 +221,21 @@ def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
         elif best[i, j] == best[i, j - 1]:
             j -= 1
         else:
-            pairs.append((i - 1, j - 1))
+            pairs.append((int(rows[i - 1]), int(cols[j - 1])))
             i, j = i - 1, j - 1
     return pairs[::-1]
 
 
 def merge_passages(matches: Sequence[Match], gap: int = 1) -> list[Passage]:
-    """Runs of matches that advance together on both sides (gaps of `gap` allowed)."""
+    """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split
+    sentence stays on its source sentence)."""
     passages: list[Passage] = []
     for match in matches:
         if passages:
             last = passages[-1]
-            if 0 <= match.a - last.a_end <= gap and 0 <= match.b - last.b_end <= gap:
+            if 0 <= match.a - last.a_end <= gap and -1 <= match.b - last.b_end <= gap:
                 kind = last.kind if last.kind is match.kind else MatchKind.REWRITTEN
-                passages[-1] = Passage(last.a_start, match.a + 1, last.b_start, match.b + 1, kind)
+                passages[-1] = Passage(last.a_start, match.a + 1, last.b_start, max(last.b_end, match.b + 1), kind)
                 continue
         passages.append(Passage(match.a, match.a + 1, match.b, match.b + 1, match.kind))
     return passages

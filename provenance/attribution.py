@@ -1,7 +1,7 @@
 """What a document says about where it came from, and which side of a pair is the source.
 
-Order of evidence: a `--reference` document is a source by definition; then a wire
-dateline (`BEIJING (AP) —`); a credit line (`… contributed to this report`) admits
+Order of evidence: a `--reference` document is a source by definition; then a story
+on the agency's own site; then a wire dateline (`BEIJING (AP) —`); a credit line (`… contributed to this report`) admits
 derivation; then dates; and without any of those, the side that is less contained.
 """
 
@@ -48,9 +48,24 @@ def is_credit_line(text: str) -> bool:
     return CREDIT_LINE.match(text.strip()) is not None
 
 
-def find_evidence(paragraphs: Sequence[str], lead: int = 3) -> Evidence:
-    """A dateline counts only in the first `lead` paragraphs; credit lines anywhere."""
+# The agencies' own sites: a story there is the wire original, not a reprint of it.
+AGENCY_SITES = {
+    "reuters.com": "Reuters", "apnews.com": "AP", "ap.org": "AP", "afp.com": "AFP", "dpa.com": "dpa",
+    "upi.com": "UPI", "bloomberg.com": "Bloomberg", "pa.media": "PA", "ansa.it": "ANSA", "efe.com": "EFE",
+    "kyodonews.net": "Kyodo", "xinhuanet.com": "Xinhua", "news.cn": "Xinhua",
+}
+
+
+def agency_of_site(host: str | None) -> str | None:
+    """The agency whose own site `host` is (subdomains included), if any."""
+    parts = (host or "").lower().split(".")
+    return next((AGENCY_SITES[d] for d in (".".join(parts[i:]) for i in range(len(parts))) if d in AGENCY_SITES), None)
+
+
+def find_evidence(paragraphs: Sequence[str], lead: int = 3, host: str | None = None) -> Evidence:
+    """A dateline counts only in the first `lead` paragraphs; credit lines anywhere; the site names its agency."""
     found = next((d for d in map(dateline, paragraphs[:lead]) if d), None)
+    site_agency = agency_of_site(host)
     credits = tuple(p for p in paragraphs if is_credit_line(p))
     agencies = []
     for credit in credits:
@@ -59,17 +74,19 @@ def find_evidence(paragraphs: Sequence[str], lead: int = 3) -> Evidence:
         if raw:
             agencies.append(agency_name(raw))
     return Evidence(
-        wire_agency=found[1] if found else None,
+        wire_agency=found[1] if found else site_agency,
         dateline=found[0] if found else None,
         credit_lines=credits,
         credited_agencies=tuple(dict.fromkeys(agencies)),
+        on_agency_site=site_agency is not None,
     )
 
 
 def source_rank(evidence: Evidence, date: str | None, is_reference: bool) -> tuple:
-    """Sort key: smaller is more likely the original (reference, wire, uncredited, earlier)."""
+    """Sort key: smaller is more likely the original (reference, agency's site, wire, uncredited, earlier)."""
     return (
         0 if is_reference else 1,
+        0 if evidence.on_agency_site else 1,
         0 if evidence.wire_agency else 1,
         1 if evidence.credit_lines else 0,
         date or "9999",

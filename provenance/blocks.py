@@ -8,6 +8,8 @@ for what it is best at, detecting the charset of undeclared pages (ingest.files)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from lxml import etree, html
 
@@ -69,12 +71,36 @@ def html_blocks(markup: str) -> list[Block]:
     return walker.blocks
 
 
+# Class/id words that mark site furniture or article body; counted once per element
+# and summed down the tree, so a block knows its whole ancestry's signals.
+_NEGATIVE_ATTRS = re.compile(
+    r"nav|menu|foot|head|side|related|share|social|comment|breadcrumb|\bad|ads|promo|cookie|subscri|widget|tag|"
+    r"banner|popup|modal|newsletter|login|sponsor|trending|recommend", re.I
+)
+_POSITIVE_ATTRS = re.compile(r"article|content|body|story|post|entry|text|main|paragraph|caption", re.I)
+
+
+@lru_cache(maxsize=65536)
+def _attr_signals(class_and_id: str) -> tuple[int, int]:
+    """Cached: class names repeat across the elements of a page and across a site's pages."""
+    return len(_NEGATIVE_ATTRS.findall(class_and_id)), len(_POSITIVE_ATTRS.findall(class_and_id))
+
+
+@dataclass(frozen=True)
+class _Owner:
+    tag: str = ""
+    path: str = ""
+    attrs: str = ""
+    negative: int = 0
+    positive: int = 0
+
+
 class _Walker:
     """Accumulates inline text into the nearest block-level ancestor."""
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.owners: list[tuple[str, str, str]] = [("", "", "")]  # (tag, path, attrs)
+        self.owners: list[_Owner] = [_Owner()]
         self.parts: list[str] = []
         self.link_chars = 0
         self.in_link = 0
@@ -89,9 +115,7 @@ class _Walker:
                     continue
                 if tag in BLOCK_TAGS:
                     self._flush()
-                    parent_tag, path, attrs = self.owners[-1]
-                    own = " ".join(filter(None, (el.get("class"), el.get("id"))))
-                    self.owners.append((tag, f"{path}>{tag}", f"{attrs} {own}".strip()))
+                    self.owners.append(self._owner(tag, el))
                 elif tag == "br":
                     self._flush()
                 elif tag == "a":
@@ -106,6 +130,17 @@ class _Walker:
                 self._add(el.tail)
         self._flush()
 
+    def _owner(self, tag: str, el: etree._Element) -> _Owner:
+        parent = self.owners[-1]
+        own = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if not own:
+            return _Owner(tag, f"{parent.path}>{tag}", parent.attrs, parent.negative, parent.positive)
+        negative, positive = _attr_signals(own)
+        return _Owner(
+            tag, f"{parent.path}>{tag}", f"{parent.attrs} {own}"[-300:].strip(),
+            parent.negative + negative, parent.positive + positive,
+        )
+
     def _add(self, text: str | None) -> None:
         if text:
             self.parts.append(text)
@@ -113,34 +148,30 @@ class _Walker:
                 self.link_chars += len(text.strip())
 
     def _flush(self) -> None:
-        text = normalize("".join(self.parts))
+        raw = "".join(self.parts)
+        self.parts = []
+        link_chars, self.link_chars = self.link_chars, 0
+        if not raw or raw.isspace():
+            return
+        text = normalize(raw)
         if text:
-            tag, path, attrs = self.owners[-1]
+            owner = self.owners[-1]
             block = Block(
                 index=len(self.blocks),
                 text=text,
-                kind=_KINDS.get(tag, BlockKind.OTHER),
-                tag_path=path,
-                attrs=attrs[-300:],
-                link_chars=min(self.link_chars, len(text)),
-                depth=path.count(">"),
+                kind=_KINDS.get(owner.tag, BlockKind.OTHER),
+                tag_path=owner.path,
+                attrs=owner.attrs,
+                link_chars=min(link_chars, len(text)),
+                depth=owner.path.count(">"),
+                negative_attrs=owner.negative,
+                positive_attrs=owner.positive,
             )
             self.blocks.append(_trimmed(block))
-        self.parts = []
-        self.link_chars = 0
 
 
 def _trimmed(block: Block) -> Block:
     match = _GLUED_PREFIX.match(block.text)
     if not match or match.end() == len(block.text):
         return block
-    return Block(
-        index=block.index,
-        text=block.text[match.end():],
-        kind=block.kind,
-        tag_path=block.tag_path,
-        attrs=block.attrs,
-        link_chars=block.link_chars,
-        depth=block.depth,
-        trimmed=match.group().strip(),
-    )
+    return replace(block, text=block.text[match.end():], trimmed=match.group().strip())

@@ -20,6 +20,7 @@ import skops.io as sio
 
 from .errors import ModelError
 from .features import HTML_FEATURES, TEXT_FEATURES, block_features
+from .threads import single_threaded
 from .types import Block, LabelledBlock
 
 MODEL_NAME = "boilerplate"
@@ -59,7 +60,8 @@ class BoilerplateModel:
         if not blocks:
             return np.zeros(0)
         matrix = block_features(blocks, corpus_counts, corpus_size, with_html=is_html)
-        return self.classifiers["html" if is_html else "text"].predict_proba(matrix)[:, 1]
+        with single_threaded():
+            return self.classifiers["html" if is_html else "text"].predict_proba(matrix)[:, 1]
 
     def classify(
         self,

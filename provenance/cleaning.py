@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from .attribution import find_evidence, is_credit_line
@@ -17,43 +18,70 @@ from .settings import Settings
 from .text import sentence_spans, words
 from .types import Cleaned, Document, LabelledBlock, Sentence
 
+CORPUS = ""  # the template group of documents with neither a site nor a URL
 
-def site_key(document: Document) -> str | None:
-    """Documents of one site share a template; without a site or URL there is no template signal."""
+
+def site_key(document: Document) -> str:
+    """Documents of one site share a template; without a site or URL, the batch is the group."""
     if document.site:
         return document.site.lower()
     if document.url:
-        return urlparse(document.url).netloc.lower() or None
-    return None
+        return urlparse(document.url).netloc.lower() or CORPUS
+    return CORPUS
 
 
-def template_counts(documents: Sequence[Document]) -> dict[str, tuple[Counter[str], int]]:
-    """Per site: how many of its documents hold each line, and how many documents it has."""
+@dataclass(frozen=True)
+class TemplateGroup:
+    """How many of a group's documents hold each line, and how many documents it has."""
+
+    counts: Counter[str]
+    size: int
+
+    def is_template(self, line: str, settings: Settings) -> bool:
+        """A short line in most documents of a large enough group is template whatever the model says."""
+        return (
+            self.size >= settings.template_min_documents
+            and self.counts.get(line, 0) >= settings.template_share * self.size
+            and len(words(line)) < settings.template_max_words
+        )
+
+
+def template_counts(documents: Sequence[Document], settings: Settings | None = None) -> dict[str, TemplateGroup]:
+    """Line counts per site (the model's `repeats_in_corpus` feature and the template rule).
+
+    In the site-less corpus group only short lines count: a folder of news often
+    reprints the same wire paragraph, which is reuse to find, not template.
+    """
+    max_words = (settings or Settings()).template_max_words
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
     for document in documents:
         key = site_key(document)
-        if key:
-            counts[key].update({b.text for b in segment(document)})
-            sizes[key] += 1
-    return {key: (counts[key], sizes[key]) for key in counts}
+        lines = {b.text for b in segment(document)}
+        if key == CORPUS:
+            lines = {line for line in lines if len(words(line)) < max_words}
+        counts[key].update(lines)
+        sizes[key] += 1
+    return {key: TemplateGroup(counts[key], sizes[key]) for key in counts}
 
 
 def clean_document(
     document: Document,
     model: BoilerplateModel,
     settings: Settings,
-    templates: dict[str, tuple[Counter[str], int]] | None = None,
+    templates: dict[str, TemplateGroup] | None = None,
 ) -> Cleaned:
     blocks = segment(document)
-    counts, size = (templates or {}).get(site_key(document) or "", (None, 0))
+    group = (templates or {}).get(site_key(document))
+    counts, size = (group.counts, group.size) if group else (None, 0)
     labelled = model.classify(blocks, document.html is not None, settings.content_threshold, counts, size)
     credits = {b.block.index for b in labelled if is_credit_line(b.block.text)}
-    labelled = [
-        LabelledBlock(b.block, b.content_probability, False) if b.block.index in credits else b for b in labelled
-    ]
+    junk = credits | {b.block.index for b in labelled if group and group.is_template(b.block.text, settings)}
+    labelled = [LabelledBlock(b.block, b.content_probability, False) if b.block.index in junk else b for b in labelled]
     paragraphs = [b.block.text for b in labelled if b.is_content]
-    evidence = find_evidence(paragraphs + [b.block.text for b in labelled if b.block.index in credits])
+    evidence = find_evidence(
+        paragraphs + [b.block.text for b in labelled if b.block.index in credits], host=site_key(document) or None
+    )
     text = "\n".join(paragraphs)
     sentences: list[Sentence] = []
     offset = 0

@@ -25,6 +25,8 @@ app = typer.Typer(help="Where each news article's text came from, and how much o
                   no_args_is_help=True, add_completion=False)
 model_app = typer.Typer(help="Train and evaluate the boilerplate model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+eval_app = typer.Typer(help="Measure verdicts against labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 DEFAULT_DATA = Path("../shared/data")
 _DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "lxml", "beautifulsoup4", "typer", "rich", "xxhash")
@@ -45,6 +47,8 @@ class CleanFormat(str, Enum):
 Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .jsonl); '-' reads JSONL from stdin.")]
 Config = Annotated[Optional[Path], typer.Option("--config", help="TOML file of settings (see provenance/settings.py).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+Semantic = Annotated[bool, typer.Option("--semantic", help="Also match rewrites by sentence embeddings "
+                                                            "(needs: pip install 'provenance[semantic]').")]
 ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json/.skops (default: packaged).")]
 
 
@@ -79,9 +83,11 @@ def _fail(message: str) -> typer.Exit:
 References = Annotated[list[Path], typer.Option("--reference", help="Folder of source documents (a wire feed); repeatable.")]
 
 
-def _analyse(paths: list[str], reference: list[Path], config: Path | None, model: Path | None) -> Analysis:
+def _analyse(
+    paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False
+) -> Analysis:
     try:
-        settings = load_settings(config)
+        settings = load_settings(config, semantic=semantic or None)
         items = read(paths, settings.max_document_chars)
         references = read([str(r) for r in reference], settings.max_document_chars)
         return analyse(items, settings, references, _model(model))
@@ -104,9 +110,10 @@ def score(
     output: Output = None,
     config: Config = None,
     model: ModelDir = None,
+    semantic: Semantic = False,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    analysis = _analyse(paths, reference, config, model)
+    analysis = _analyse(paths, reference, config, model, semantic)
     write(analysis.results, fmt.value, output)
     raise _exit_for(analysis)
 
@@ -125,9 +132,10 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html: self-contained page; md: Markdown; json: the full data model.")] = ReportFormat.html,
     config: Config = None,
     model: ModelDir = None,
+    semantic: Semantic = False,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
-    analysis = _analyse(paths, reference, config, model)
+    analysis = _analyse(paths, reference, config, model, semantic)
     write_report(analysis, fmt.value, output)
     raise _exit_for(analysis)
 
@@ -148,7 +156,7 @@ def clean(
         raise _fail(str(exc)) from exc
     items = list(read(paths, settings.max_document_chars))
     documents = [d for d in items if not isinstance(d, InputError)]
-    templates = template_counts(documents)
+    templates = template_counts(documents, settings)
     failed = 0
     with atomic_output(output) as stream:
         for item in items:
@@ -199,3 +207,30 @@ def model_eval(
         raise _fail(f"no dataset {dataset!r} under {data}")
     metrics = evaluate_dataset(_model(model), data, dataset, held_out_only=not all_pages)
     typer.echo(json.dumps(metrics, indent=2, sort_keys=True))
+
+
+@eval_app.command("derivation")
+def eval_derivation(
+    paths: Annotated[list[Path], typer.Argument(help="Labelled corpora: a folder with documents.jsonl + truth.jsonl "
+                                                     "(benchmarks/derivation_corpus.py), or a PAN text-alignment folder.")],
+    config: Config = None,
+    model: ModelDir = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many PAN pairs.")] = None,
+    semantic: Semantic = False,
+) -> None:
+    """Class accuracy, macro F1, attribution and share error on a corpus; precision, recall, PlagDet on PAN pairs."""
+    from .evaluation import corpus_metrics, pan_metrics, read_pan, read_truth
+
+    report = {}
+    for path in paths:
+        if (path / "truth.jsonl").is_file() and (path / "documents.jsonl").is_file():
+            analysis = _analyse([str(path / "documents.jsonl")], [], config, model, semantic)
+            report[str(path)] = corpus_metrics((r.score for r in analysis.results), read_truth(path / "truth.jsonl"))
+        elif any(path.glob("truth-*/*.xml")):
+            settings = load_settings(config, semantic=semantic or None)
+            pairs, dropped = read_pan(path, limit)
+            report[str(path)] = {**pan_metrics(pairs, settings), "cases": sum(len(p.cases) for p in pairs),
+                                 "cases_dropped": dropped}
+        else:
+            raise _fail(f"{path} is neither a labelled corpus (documents.jsonl + truth.jsonl) nor a PAN folder")
+    typer.echo(json.dumps(report, indent=2, sort_keys=True))

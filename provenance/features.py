@@ -43,8 +43,6 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:follow|subscribe|sign up|join|click|tap|read more|see more|download|share|like us|listen|watch|"
     r"get (?:the|our)|don't miss|register|log in|sign in|support|donate)\b", re.I
 )
-_NEGATIVE_ATTRS = re.compile(r"nav|menu|foot|head|side|related|share|social|comment|breadcrumb|\bad|ads|promo|cookie|subscri|widget|tag|banner|popup|modal|newsletter|login|sponsor|trending|recommend", re.I)
-_POSITIVE_ATTRS = re.compile(r"article|content|body|story|post|entry|text|main|paragraph|caption", re.I)
 
 TEXT_FEATURES = (
     "log_words", "log_chars", "mean_word_len", "stopword_ratio", "ends_sentence", "sentence_marks",
@@ -147,8 +145,8 @@ def _html(block: Block) -> list[float]:
         kind is BlockKind.LIST_ITEM,
         kind is BlockKind.CAPTION,
         kind is BlockKind.OTHER,
-        len(_NEGATIVE_ATTRS.findall(block.attrs)),
-        len(_POSITIVE_ATTRS.findall(block.attrs)),
+        block.negative_attrs,
+        block.positive_attrs,
         any(f">{t}" in path for t in ("nav", "footer", "aside", "header", "form")),
     ]
 

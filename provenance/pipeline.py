@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .align import SentenceProfile, align_pair, profile
+import numpy as np
+
+from .align import DocumentProfile, align_pair, profile
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .candidates import candidate_pairs
@@ -19,7 +21,8 @@ from .errors import InputError
 from .scoring import match_weight, score_document
 from .settings import Settings
 from .signatures import shingles, signatures
-from .types import Cleaned, Derivation, Document, Match, Score
+from .threads import single_threaded
+from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,11 @@ def analyse(
     items = list(items)
     refs = [r for r in references if isinstance(r, Document)]
     documents = [d for d in items if isinstance(d, Document)] + refs
-    templates = template_counts(documents)
+    templates = template_counts(documents, settings)
     cleaned = {d.id: clean_document(d, model, settings, templates) for d in documents}
     reference_ids = frozenset(r.id for r in refs)
-    derivations = find_derivations(list(cleaned.values()), reference_ids, settings)
+    with single_threaded():
+        derivations = find_derivations(list(cleaned.values()), reference_ids, settings)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -77,11 +81,32 @@ def analyse(
     return Analysis(results, {r.id: cleaned[r.id] for r in refs}, settings)
 
 
+class _Aligner:
+    """Sentence profiles (and embeddings, with the semantic extra) of every document, computed once."""
+
+    def __init__(self, docs: Sequence[Cleaned], settings: Settings) -> None:
+        self.settings = settings
+        vocabulary: dict[object, int] = {}
+        self.profiles = {
+            d.document.id: DocumentProfile([profile(s.text) for s in d.sentences], vocabulary) for d in docs
+        }
+        self.embeddings: dict[str, np.ndarray] = {}
+        if settings.semantic:
+            from .semantic import load_encoder
+
+            encoder = load_encoder()
+            self.embeddings = {d.document.id: encoder.encode([s.text for s in d.sentences]) for d in docs}
+
+    def __call__(self, a: str, b: str) -> tuple[list[Match], list[Passage]]:
+        semantic = self.embeddings[a] @ self.embeddings[b].T if self.embeddings else None
+        return align_pair(self.profiles[a], self.profiles[b], self.settings, semantic)
+
+
 def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources."""
-    profiles = {d.document.id: [profile(s.text) for s in d.sentences] for d in docs}
+    align = _Aligner(docs, settings)
     keyed = {d.document.id: d for d in docs}
     sets = [shingles((s.text for s in d.sentences), settings.shingle_size) for d in docs]
     keys = [d.document.id for d in docs]
@@ -89,13 +114,10 @@ def find_derivations(
                             settings.candidate_containment, settings.num_perm)
     out: dict[str, list[Derivation]] = {}
     for x, y in sorted(pairs):
-        derived, source = _direction(keyed[x], keyed[y], profiles, reference_ids, settings)
+        derived, source, aligned = _direction(keyed[x], keyed[y], align, reference_ids)
         if derived is None or derived.document.id in reference_ids:
             continue
-        matches, passages = align_pair(
-            profiles[derived.document.id], profiles[source.document.id],
-            settings.verbatim_similarity, settings.rewrite_similarity, settings.min_passage_tokens,
-        )
+        matches, passages = aligned or align(derived.document.id, source.document.id)
         if matches:
             share = sum(derived.sentences[m.a].tokens for m in matches) / max(derived.content_tokens, 1)
             out.setdefault(derived.document.id, []).append(
@@ -104,37 +126,43 @@ def find_derivations(
     return out
 
 
+Alignment = tuple[list[Match], list[Passage]]
+
+
 def _direction(
-    x: Cleaned, y: Cleaned, profiles: dict[str, list[SentenceProfile]], reference_ids: frozenset[str], settings: Settings
-) -> tuple[Cleaned | None, Cleaned]:
-    """(derived, source): by evidence rank, else the side more covered by the other is derived."""
+    x: Cleaned, y: Cleaned, align: _Aligner, reference_ids: frozenset[str]
+) -> tuple[Cleaned | None, Cleaned, Alignment | None]:
+    """(derived, source, their alignment when already made): by evidence rank, else the side
+    more covered by the other is derived."""
     rx = source_rank(x.evidence, x.document.date, x.document.id in reference_ids)
     ry = source_rank(y.evidence, y.document.date, y.document.id in reference_ids)
     if rx != ry:
-        return (y, x) if rx < ry else (x, y)
-    args = (settings.verbatim_similarity, settings.rewrite_similarity, settings.min_passage_tokens)
-    matches, _ = align_pair(profiles[x.document.id], profiles[y.document.id], *args)
+        return ((y, x) if rx < ry else (x, y)) + (None,)
+    aligned = align(x.document.id, y.document.id)
+    matches = aligned[0]
     if not matches:
-        return None, y
+        return None, y, None
     covered_x = sum(x.sentences[m.a].tokens for m in matches) / max(x.content_tokens, 1)
     covered_y = sum(y.sentences[m.b].tokens for m in matches) / max(y.content_tokens, 1)
-    return (x, y) if (covered_x, y.document.id) >= (covered_y, x.document.id) else (y, x)
+    return (x, y, aligned) if (covered_x, y.document.id) >= (covered_y, x.document.id) else (y, x, None)
 
 
 def assign_sentences(
     derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str], settings: Settings
 ) -> dict[int, tuple[str, Match]]:
-    """Each sentence goes to one source: the one nearest the origin first, then the most certain match.
+    """Each sentence goes to one source: a verbatim match first, then the source nearest the
+    origin, then the most certain match.
 
     Two sites that both copied the wire story match each other too; ranking by
-    evidence sends their sentences to the wire copy rather than to each other.
+    evidence sends their sentences to the wire copy rather than to each other. A
+    verbatim copy beats an earlier story that only says something similar.
     """
     best: dict[int, tuple[tuple, str, Match]] = {}
     for derivation in derivations:
         src = sources[derivation.source]
         rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
         for match in derivation.matches:
-            key = (rank, -match_weight(match, settings), derivation.source)
+            key = (match.kind is not MatchKind.VERBATIM, rank, -match_weight(match, settings), derivation.source)
             if match.a not in best or key < best[match.a][0]:
                 best[match.a] = (key, derivation.source, match)
     return {i: (source, match) for i, (_, source, match) in best.items()}

@@ -35,11 +35,13 @@ def score_document(
     """`assigned` maps a sentence index to its chosen (source id, match)."""
     total = cleaned.content_tokens
     derived: dict[str, float] = defaultdict(float)
-    verbatim_wire = 0.0
+    verbatim_wire = other = 0.0
     for index, (source, match) in assigned.items():
         tokens = cleaned.sentences[index].tokens
         derived[source] += tokens * match_weight(match, settings)
-        if match.kind is MatchKind.VERBATIM and source in wire_sources:
+        if source not in wire_sources:
+            other += tokens
+        elif match.kind is MatchKind.VERBATIM:
             verbatim_wire += tokens
     covered = sum(cleaned.sentences[i].tokens for i in assigned)
     agency = cleaned.evidence.wire_agency
@@ -49,7 +51,10 @@ def score_document(
     shares = {k: v / total for k, v in derived.items()} if total else {}
     derived_share = covered / total if total else 0.0
     originality = max(0.0, 1.0 - sum(shares.values())) if total else None
-    wire_share = shares.get(f"wire:{agency}", 0.0) + verbatim_wire / total if total else 0.0
+    # A story under its own agency's dateline is wire copy except what it took from non-wire sources;
+    # any other document is wire copy by what it reprinted verbatim from the wire.
+    wire_tokens = total - other if agency else verbatim_wire
+    wire_share = wire_tokens / total if total else 0.0
     sources = tuple(sorted((SourceShare(k, round(v, 4)) for k, v in shares.items()), key=lambda s: (-s.share, s.id)))
     return Score(
         id=cleaned.document.id,

@@ -19,6 +19,9 @@ class Settings:
     # boilerplate
     content_threshold: float = 0.5
     max_document_chars: int = 5_000_000
+    template_max_words: int = 12  # a line this long or longer is never template by repetition alone
+    template_min_documents: int = 5
+    template_share: float = 0.5  # share of a group's documents holding a short line that makes it template
     # signatures and candidates
     num_perm: int = 128
     shingle_size: int = 2
@@ -27,11 +30,16 @@ class Settings:
     verbatim_similarity: float = 0.8
     rewrite_similarity: float = 0.35
     min_passage_tokens: int = 15
+    lone_rewrite_similarity: float = 0.5  # a rewritten sentence with no matched neighbour must be this close
+    semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
+    semantic_similarity: float = 0.8  # the cosine that counts as much as rewrite_similarity does lexically
+    fragment_containment: float = 0.7  # share of a split-off sentence's words found in its neighbour's source
+    edge_trigrams: int = 3  # shared word trigrams that make a passage's neighbour a partly copied sentence
     rewrite_slope: float = 10.0
     # scores
     wholly_derived_share: float = 0.95
     partially_derived_share: float = 0.2
-    wire_copy_share: float = 0.7
+    wire_copy_share: float = 0.9
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}

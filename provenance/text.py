@@ -15,7 +15,7 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 
 # Abbreviations that end in a period without ending a sentence (news style).
 _ABBREVIATIONS = frozenset(
@@ -34,7 +34,7 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Case-folded word tokens of already-normalised text."""
-    return _WORD.findall(text.casefold())
+    return WORD.findall(text.casefold())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -150,6 +150,9 @@ def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> 
     return meta
 
 
+PEERS_START, PEERS_END = "<!-- peers: benchmarks/extraction.py -->", "<!-- /peers -->"
+
+
 def model_card(meta: dict) -> str:
     """The card is generated from the same metrics `provenance model eval` prints, so they cannot drift."""
     rows = "\n".join(
@@ -186,6 +189,11 @@ Text mode renders each page's blocks as one line each and classifies the lines w
 {rows}
 
 Reproduce: `provenance model eval DATASET` prints these numbers for one dataset.
+
+## Against other extractors
+{PEERS_START}
+Filled in by `benchmarks/extraction.py --card models/MODEL_CARD.md` (`make model` runs it after training).
+{PEERS_END}
 """
 
 

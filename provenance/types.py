@@ -52,6 +52,8 @@ class Block:
     link_chars: int = 0
     depth: int = 0
     trimmed: str = ""
+    negative_attrs: int = 0
+    positive_attrs: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class Evidence:
     dateline: str | None = None
     credit_lines: tuple[str, ...] = ()
     credited_agencies: tuple[str, ...] = ()
+    on_agency_site: bool = False  # published by the agency itself (reuters.com, apnews.com, ...)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.align import align_pair, merge_passages, profile
+from provenance.settings import Settings
 from provenance.types import Match, MatchKind
 
 SOURCE = [
@@ -24,8 +25,9 @@ OTHER = [
 ]
 
 
-def _align(a, b, min_tokens=10):
-    return align_pair([profile(s) for s in a], [profile(s) for s in b], 0.8, 0.35, min_tokens)
+def _align(a, b, min_tokens=10, lone=0.5):
+    settings = Settings(min_passage_tokens=min_tokens, lone_rewrite_similarity=lone)
+    return align_pair([profile(s) for s in a], [profile(s) for s in b], settings)
 
 
 def test_verbatim_copy_is_verbatim_even_when_reordered():
@@ -44,6 +46,20 @@ def test_unrelated_text_aligns_to_nothing():
     assert _align(OTHER, SOURCE) == ([], [])
 
 
+def test_a_sentence_split_in_two_is_taken_whole():
+    head, _, tail = SOURCE[3].partition(" and ")
+    split = [*SOURCE[:3], head + ".", "They " + tail]
+    matches, _ = _align(split, SOURCE)
+    assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3)]
+
+
+def test_a_lone_loosely_similar_sentence_is_not_reuse():
+    lone = "Officials in Beijing said on Tuesday that talks with the United States on farm trade and tariffs went well."
+    similarity = _align([lone], SOURCE[:1], min_tokens=1, lone=0.0)[0][0].similarity
+    assert 0.35 <= similarity < 0.5
+    assert _align([OTHER[0], lone, OTHER[1]], SOURCE, min_tokens=1)[0] == []
+
+
 def test_short_passages_are_dropped():
     matches, _ = _align(SOURCE[:1] + OTHER, SOURCE, min_tokens=40)
     assert matches == []
@@ -54,9 +70,11 @@ sentences = st.lists(st.sampled_from(SOURCE + REWRITE + OTHER), min_size=0, max_
 
 @settings(max_examples=60, deadline=None)
 @given(sentences, sentences)
-def test_alignment_is_one_to_one_and_rewrites_are_monotone(a, b):
+def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone(a, b):
     matches, passages = _align(a, b)
-    assert len({m.a for m in matches}) == len(matches) == len({m.b for m in matches})
+    assert len({m.a for m in matches}) == len(matches)
+    verbatim = {m.a for m in matches if m.kind is MatchKind.VERBATIM}
+    assert {i for i, sentence in enumerate(a) if sentence in b} <= verbatim
     rewritten = [m for m in matches if m.kind is MatchKind.REWRITTEN]
     assert [m.b for m in rewritten] == sorted(m.b for m in rewritten)
     assert all(0 <= m.similarity <= 1 for m in matches)

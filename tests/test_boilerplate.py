@@ -8,15 +8,19 @@ from sklearn.preprocessing import FunctionTransformer
 
 from provenance import ModelError, read
 from provenance.boilerplate import BoilerplateModel, default_model_dir
-from provenance.cleaning import clean_document
+from provenance.cleaning import clean_document, template_counts
 from provenance.settings import Settings
 from provenance.text import normalize
+from provenance.types import Document
 
 from .seed_truth import DUPLICATE_TITLE, JUNK, article_lines
 
 
 def _cleaned(seeds, model):
-    return {d.id: clean_document(d, model, Settings()) for d in read([seeds])}
+    """As `clean seeds/` does it: the folder is one template group."""
+    documents = list(read([seeds]))
+    templates = template_counts(documents)
+    return {d.id: clean_document(d, model, Settings(), templates) for d in documents}
 
 
 def test_packaged_model_loads_with_its_card(model):
@@ -44,6 +48,29 @@ def test_html_page_chrome_is_removed(seed_html_dir, model):
         text = clean_document(doc, model, Settings()).text
         for chrome in ("Privacy policy", "All rights reserved", "Stocks end mixed", "do not read me", "Business"):
             assert chrome not in text, (doc.id, chrome)
+
+
+def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_not(seeds, model):
+    paragraphs = [
+        line for name in ("003.txt", "004.txt")
+        for line in (seeds / name).read_text(encoding="utf-8").splitlines()
+        if len(line.split()) > 15 and not line.startswith("4 min read")
+    ]
+    template = ["Our reporters on the ground", "Tips? Write to the newsroom team"]
+    shared = paragraphs[0]  # a reprinted paragraph: in every document, yet article text
+    documents = [
+        Document(id=str(i), location=str(i), text="\n".join(
+            [paragraphs[1 + i], template[0], shared, paragraphs[2 + i], template[1], paragraphs[3 + i]]
+        ))
+        for i in range(6)
+    ]
+    alone = clean_document(documents[0], model, Settings())
+    assert all(line in alone.text.splitlines() for line in template), "the model keeps them without the folder"
+    templates = template_counts(documents)
+    for document in documents:
+        lines = clean_document(document, model, Settings(), templates).text.splitlines()
+        assert not set(template) & set(lines)
+        assert shared in lines
 
 
 def test_a_model_with_untrusted_types_is_refused(tmp_path):

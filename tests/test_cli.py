@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from provenance.cli import app
 
 runner = CliRunner()
-COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"]]
+COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"], ["eval"], ["eval", "derivation"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

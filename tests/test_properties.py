@@ -37,7 +37,7 @@ def test_sentences_are_ordered_non_overlapping_spans(text):
     spans = sentence_spans(text)
     assert all(0 <= a < b <= len(text) for a, b in spans)
     assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
-    assert "".join(text[a:b] for a, b in spans).split() == text.split()
+    assert " ".join(text[a:b] for a, b in spans).split() == text.split()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

