@@ -36,6 +36,8 @@ model: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/calibrate.py --data $(DATA) --out benchmarks/calibration.md
+	$(BIN)/python benchmarks/derivation_corpus.py --data $(DATA) --documents 10000 --seed 0 --out build/corpus-10k
+	$(BIN)/provenance eval derivation build/corpus-10k $(DATA)/pan-text-alignment-sample > benchmarks/derivation.json
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 

@@ -14,7 +14,8 @@ story gives a bundle: the wire story itself, then site articles made of it:
 and articles that owe it nothing: unrelated (another article) and same-topic (another politics
 article given the story's names and numbers, so they share entities, not text).
 "Own" and unrelated text is a half of a BBC article (exact and near duplicates dropped), each
-half used once; when the halves run out, sentences from a word-trigram model of BBC English.
+half used once; when the halves run out, a web page from PAN's sources, then sentences drawn
+from a word-bigram model of BBC English.
 Shares are of content words (title and body, never site junk). Cut shares are drawn in
 0.3–0.8 so no truth class sits on a class cut-off.
 """
@@ -117,6 +118,19 @@ def load_bbc(data_dir: Path) -> list[dict[str, str]]:
         return disjoint(list(csv.DictReader(stream)))
 
 
+def load_web(data_dir: Path) -> list[dict]:
+    """PAN's source documents (web pages, no news) as own text once the BBC halves are used up."""
+    rows = [{"text": path.read_text(encoding="utf-8", errors="replace")}
+            for path in sorted((data_dir / "pan-text-alignment-sample" / "src").glob("*.txt"))]
+    out = []
+    for row in disjoint(rows):
+        sents = split_sentences(" ".join(row["text"].split()))
+        paras = [" ".join(sents[j:j + 3]) for j in range(0, min(len(sents), 15), 3)]
+        if len(paras) >= 2:
+            out.append({"title": " ".join(paras[0].split()[:8]), "paragraphs": paras})
+    return out
+
+
 def load_reuters(data_dir: Path) -> list[Story]:
     """Reuters rows as stories; the CSV holds each text on one line, so paragraphs are 2–3 sentence runs."""
     stories = []
@@ -195,13 +209,14 @@ class Rewriter:
 
 
 class OwnText:
-    """Text no other document holds: BBC halves once each, then trigram-model sentences."""
+    """Text no other document holds: BBC halves once each, then web pages (PAN's sources), then
+    sentences drawn word by word from a bigram model of BBC English (too short-sighted to copy)."""
 
-    def __init__(self, rows: list[dict[str, str]], rng: random.Random) -> None:
+    def __init__(self, rows: list[dict[str, str]], web: list[dict[str, str]], rng: random.Random) -> None:
         self.rng = rng
         self.halves: list[tuple[str, list[str]]] = []
         self.politics: list[tuple[str, list[str]]] = []
-        chain: dict[tuple[str, str], list[str]] = defaultdict(list)
+        chain: dict[str, list[str]] = defaultdict(list)
         for row in rows:
             paras = [p.strip() for p in re.split(r"\n\s*\n", row["text"]) if p.strip()]
             mid = max(len(paras) // 2, 1)
@@ -209,29 +224,29 @@ class OwnText:
             second_title = " ".join(paras[mid].split()[:8]) if mid < len(paras) else ""
             pool.extend([(row["title"], paras[:mid]), (second_title, paras[mid:])])
             for sent in split_sentences(" ".join(paras)):
-                toks = ["<s>", "<s>", *sent.split(), "</s>"]
-                for a, b, c in zip(toks, toks[1:], toks[2:]):
-                    chain[a, b].append(c)
+                toks = ["<s>", *sent.split(), "</s>"]
+                for a, b in zip(toks, toks[1:]):
+                    chain[a].append(b)
         self.chain = dict(chain)
         rng.shuffle(self.halves)
         rng.shuffle(self.politics)
+        self.halves = [(r["title"], r["paragraphs"]) for r in web] + self.halves  # popped from the end: BBC first
 
     def article(self, politics: bool = False) -> tuple[str, list[str]]:
         pool = self.politics if politics and self.politics else self.halves
-        if pool:
+        while pool:
             title, paras = pool.pop()
             if paras:
                 return title, paras
         return self._sentence()[:60], [" ".join(self._sentence() for _ in range(3)) for _ in range(4)]
 
     def _sentence(self) -> str:
-        a, b, out = "<s>", "<s>", []
-        while len(out) < 40:
-            c = self.rng.choice(self.chain[a, b])
-            if c == "</s>":
+        word, out = "<s>", []
+        while len(out) < 30:
+            word = self.rng.choice(self.chain[word])
+            if word == "</s>":
                 break
-            out.append(c)
-            a, b = b, c
+            out.append(word)
         return " ".join(out)
 
     def words_of(self, count: int) -> list[str]:
@@ -281,7 +296,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.stories = load_reuters(data_dir)
         self.rng.shuffle(self.stories)
-        self.own = OwnText(load_bbc(data_dir), self.rng)
+        self.own = OwnText(load_bbc(data_dir), load_web(data_dir), self.rng)
         self.rewrite_light = Rewriter(self.rng, 0.25)
         self.rewrite_heavy = Rewriter(self.rng, 0.6)
         self.sites = [f"site{i:02d}.example" for i in range(40)]

@@ -3,7 +3,10 @@
 Verbatim sentences are matched first in any order (a cut-and-reordered copy is
 still a copy); the rest are aligned monotonically by dynamic programming, because
 a rewrite keeps its source's order while an independent report of the same event
-does not. Passages shorter than `min_passage_tokens` are dropped: a shared name or a stock phrase is not reuse.
+does not. Matches then spread to neighbours that sentence boundaries hide: half of
+a split source sentence, or a sentence copied only in part at a passage's edge.
+Passages shorter than `min_passage_tokens`, and lone rewritten sentences that are
+not close, are dropped: a shared name or a stock phrase is not reuse.
 """
 
 from __future__ import annotations

@@ -81,6 +81,9 @@ def analyse(
     return Analysis(results, {r.id: cleaned[r.id] for r in refs}, settings)
 
 
+Alignment = tuple[list[Match], list[Passage]]
+
+
 class _Aligner:
     """Sentence profiles (and embeddings, with the semantic extra) of every document, computed once."""
 
@@ -97,7 +100,7 @@ class _Aligner:
             encoder = load_encoder()
             self.embeddings = {d.document.id: encoder.encode([s.text for s in d.sentences]) for d in docs}
 
-    def __call__(self, a: str, b: str) -> tuple[list[Match], list[Passage]]:
+    def __call__(self, a: str, b: str) -> Alignment:
         semantic = self.embeddings[a] @ self.embeddings[b].T if self.embeddings else None
         return align_pair(self.profiles[a], self.profiles[b], self.settings, semantic)
 
@@ -124,9 +127,6 @@ def find_derivations(
                 Derivation(derived.document.id, source.document.id, round(share, 4), tuple(matches), tuple(passages))
             )
     return out
-
-
-Alignment = tuple[list[Match], list[Passage]]
 
 
 def _direction(

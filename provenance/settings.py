@@ -32,7 +32,7 @@ class Settings:
     min_passage_tokens: int = 15
     lone_rewrite_similarity: float = 0.5  # a rewritten sentence with no matched neighbour must be this close
     semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
-    semantic_similarity: float = 0.8  # the cosine that counts as much as rewrite_similarity does lexically
+    semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_similarity does lexically
     fragment_containment: float = 0.7  # share of a split-off sentence's words found in its neighbour's source
     edge_trigrams: int = 3  # shared word trigrams that make a passage's neighbour a partly copied sentence
     rewrite_slope: float = 10.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -46,6 +47,14 @@ def _open(browser, path):
     return page, events
 
 
+def _wait_opened(page, doc_id, timeout=10.0):
+    """Poll from Python: wait_for_function compiles its predicate with eval, which the report's CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("() => window.provenanceOpened") != doc_id:
+        assert time.monotonic() < deadline, f"{doc_id} never opened"
+        time.sleep(0.05)
+
+
 def _report(tmp_path, source):
     out = tmp_path / "report.html"
     assert CliRunner().invoke(app, ["report", str(source), "-o", str(out)]).exit_code == 0
@@ -64,7 +73,7 @@ def test_seed_report_in_chromium(browser, seeds, tmp_path, update_golden):
     assert page.get_attribute("#graph circle[data-id='001.txt']", "fill") == "#c0392b"
 
     page.click("#documents tbody tr[data-id='002.txt']")
-    page.wait_for_function("window.provenanceOpened === '002.txt'")
+    _wait_opened(page, "002.txt")
     marked = page.eval_on_selector_all("#doc-text span[data-index]", "ss => ss.map(s => s.className)")
     assert marked[:3] == ["s-original"] * 3 and marked[-1] == "s-original" and "s-verbatim" in marked
     page.click("#doc-tabs button:has-text('001.txt')")
@@ -85,7 +94,7 @@ def test_hostile_text_stays_inert(browser, tmp_path):
     page, events = _open(browser, _report(tmp_path, FIXTURES / "hostile"))
     for row in page.eval_on_selector_all("#documents tbody tr", "rows => rows.map(r => r.dataset.id)"):
         page.evaluate("id => window.provenanceReport.openDocument(id)", row)
-        page.wait_for_function("id => window.provenanceOpened === id", arg=row)
+        _wait_opened(page, row)
         page.eval_on_selector_all("#doc-text details", "ds => ds.forEach(d => d.open = true)")
     text = page.inner_text("#doc-text")
     assert page.evaluate("window.__pwned") is None
@@ -93,9 +102,9 @@ def test_hostile_text_stays_inert(browser, tmp_path):
     assert events["dialogs"] == [] and events["console"] == []
     assert events["requests"] == [page.url]
     page.evaluate("id => window.provenanceReport.openDocument(id)", "script.txt")
-    page.wait_for_function("window.provenanceOpened === 'script.txt'")
+    _wait_opened(page, "script.txt")
     assert "<script>window.__pwned = 1; alert(1)</script>" in page.inner_text("#doc-text")
     page.evaluate("id => window.provenanceReport.openDocument(id)", "bidi.txt")
-    page.wait_for_function("window.provenanceOpened === 'bidi.txt'")
+    _wait_opened(page, "bidi.txt")
     assert "\u27e8U+202E\u27e9" in page.inner_text("#doc-text") and "\u202e" not in page.inner_text("#doc-text")
     assert text
