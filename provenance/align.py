@@ -5,8 +5,8 @@ still a copy); the rest are aligned monotonically by dynamic programming, becaus
 a rewrite keeps its source's order while an independent report of the same event
 does not. Matches then spread to neighbours that sentence boundaries hide: half of
 a split source sentence, or a sentence copied only in part at a passage's edge.
-Passages shorter than `min_passage_tokens`, and lone rewritten sentences that are
-not close, are dropped: a shared name or a stock phrase is not reuse.
+Passages shorter than `min_passage_tokens`, and passages of rewritten sentences none
+of which is close, are dropped: shared names or a stock phrase are not reuse.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def align_pair(
 
 
 def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: dict[int, Match], settings: Settings) -> None:
-    """Matches spread to unmatched neighbours of a match, for two things sentence matching misses:
+    """Sure matches spread to unmatched neighbours, for two things sentence matching misses:
     a source sentence split in two (the neighbour is contained in the same source sentence), and
     a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
     grown = True
@@ -140,7 +140,7 @@ def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: d
                 continue
             for step in (-1, 1):
                 k = i + step
-                found = k in matches and _neighbour(a[i], b, matches[k].b, -step, settings)
+                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(a[i], b, matches[k].b, -step, settings)
                 if found:
                     matches[i] = Match(i, *found)
                     grown = True
@@ -162,13 +162,17 @@ def _neighbour(
 
 
 def _is_reuse(passage: Passage, a: Sequence[SentenceProfile], matches: Sequence[Match], settings: Settings) -> bool:
-    """Long enough, and a lone rewritten sentence only when it is close: shared names are not reuse."""
+    """Long enough, and a passage of rewritten sentences only when one of them is close: a run of
+    sentences that merely share names is not reuse."""
     if sum(x.tokens for x in a[passage.a_start:passage.a_end]) < settings.min_passage_tokens:
         return False
     inside = [m for m in matches if passage.a_start <= m.a < passage.a_end]
-    if len(inside) == 1 and inside[0].kind is MatchKind.REWRITTEN:
-        return inside[0].similarity >= settings.lone_rewrite_similarity
-    return True
+    return any(_is_anchor(m, settings) for m in inside)
+
+
+def _is_anchor(match: Match, settings: Settings) -> bool:
+    """A match sure enough to stand alone and to lend support to its neighbours."""
+    return match.kind is MatchKind.VERBATIM or match.similarity >= settings.lone_rewrite_similarity
 
 
 Span = tuple[int, int]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,11 +55,17 @@ def test_a_sentence_split_in_two_is_taken_whole():
     assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3)]
 
 
-def test_a_lone_loosely_similar_sentence_is_not_reuse():
-    lone = "Officials in Beijing said on Tuesday that talks with the United States on farm trade and tariffs went well."
-    similarity = _align([lone], SOURCE[:1], min_tokens=1, lone=0.0)[0][0].similarity
-    assert 0.35 <= similarity < 0.5
-    assert _align([OTHER[0], lone, OTHER[1]], SOURCE, min_tokens=1)[0] == []
+LOOSE = [  # each shares names and words with one source sentence (Dice 0.48 and 0.44), and says something else
+    "Officials in Beijing said on Tuesday that talks with the United States on farm trade and tariffs went well.",
+    "Officials said a working group on farm trade would hold a formal session in March.",
+]
+
+
+def test_loosely_similar_sentences_are_not_reuse_alone_or_in_a_run():
+    similarities = [m.similarity for m in _align(LOOSE, SOURCE[:2], min_tokens=1, lone=0.0)[0]]
+    assert len(similarities) == 2 and all(0.35 <= x < 0.5 for x in similarities)
+    assert _align([OTHER[0], LOOSE[0], OTHER[1]], SOURCE, min_tokens=1)[0] == []
+    assert _align(LOOSE, SOURCE, min_tokens=1)[0] == []
 
 
 def test_short_passages_are_dropped():
@@ -75,7 +83,8 @@ def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone
     assert len({m.a for m in matches}) == len(matches)
     verbatim = {m.a for m in matches if m.kind is MatchKind.VERBATIM}
     assert {i for i, sentence in enumerate(a) if sentence in b} <= verbatim
-    rewritten = [m for m in matches if m.kind is MatchKind.REWRITTEN]
+    sources = Counter(m.b for m in matches)  # a shared source sentence was reached by a split, not by the in-order pass
+    rewritten = [m for m in matches if m.kind is MatchKind.REWRITTEN and sources[m.b] == 1]
     assert [m.b for m in rewritten] == sorted(m.b for m in rewritten)
     assert all(0 <= m.similarity <= 1 for m in matches)
     covered = {i for p in passages for i in range(p.a_start, p.a_end)}
