@@ -181,7 +181,8 @@ def _length(span: tuple[int, int]) -> int:
 
 
 def _overlaps(x, y) -> bool:
-    return any(min(x[i][1], y[i][1]) > max(x[i][0], y[i][0]) for i in (0, 1))
+    """A detection detects a case when they overlap in both documents (Potthast et al. 2010)."""
+    return all(min(x[i][1], y[i][1]) > max(x[i][0], y[i][0]) for i in (0, 1))
 
 
 def _covered(x, others) -> float:
