@@ -7,7 +7,7 @@ the classifier said, and kept in `Cleaned.evidence`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -16,7 +16,7 @@ from .blocks import segment
 from .boilerplate import BoilerplateModel
 from .settings import Settings
 from .text import sentence_spans, words
-from .types import Cleaned, Document, LabelledBlock, Sentence
+from .types import Block, Cleaned, Document, LabelledBlock, Sentence
 
 CORPUS = ""  # the template group of documents with neither a site nor a URL
 
@@ -46,20 +46,28 @@ class TemplateGroup:
         )
 
 
-def template_counts(documents: Sequence[Document], settings: Settings | None = None) -> dict[str, TemplateGroup]:
+def clean_batch(documents: Sequence[Document], model: BoilerplateModel, settings: Settings) -> list[Cleaned]:
+    """Each document cleaned, in order, with the batch's site templates; each page is parsed once."""
+    segmented = [(d, segment(d)) for d in documents]
+    templates = template_counts(segmented, settings)
+    return [clean_document(d, model, settings, templates, blocks) for d, blocks in segmented]
+
+
+def template_counts(
+    segmented: Iterable[tuple[Document, Sequence[Block]]], settings: Settings
+) -> dict[str, TemplateGroup]:
     """Line counts per site (the model's `repeats_in_corpus` feature and the template rule).
 
     In the site-less corpus group only short lines count: a folder of news often
     reprints the same wire paragraph, which is reuse to find, not template.
     """
-    max_words = (settings or Settings()).template_max_words
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     sizes: Counter[str] = Counter()
-    for document in documents:
+    for document, blocks in segmented:
         key = site_key(document)
-        lines = {b.text for b in segment(document)}
+        lines = {b.text for b in blocks}
         if key == CORPUS:
-            lines = {line for line in lines if len(words(line)) < max_words}
+            lines = {line for line in lines if len(words(line)) < settings.template_max_words}
         counts[key].update(lines)
         sizes[key] += 1
     return {key: TemplateGroup(counts[key], sizes[key]) for key in counts}
@@ -70,9 +78,12 @@ def clean_document(
     model: BoilerplateModel,
     settings: Settings,
     templates: dict[str, TemplateGroup] | None = None,
+    blocks: Sequence[Block] | None = None,
 ) -> Cleaned:
-    blocks = segment(document)
-    group = (templates or {}).get(site_key(document))
+    """`blocks`: the document already segmented (clean_batch does it once for templates and cleaning)."""
+    blocks = segment(document) if blocks is None else blocks
+    key = site_key(document)
+    group = (templates or {}).get(key)
     counts, size = (group.counts, group.size) if group else (None, 0)
     labelled = model.classify(blocks, document.html is not None, settings.content_threshold, counts, size)
     credits = {b.block.index for b in labelled if is_credit_line(b.block.text)}
@@ -80,7 +91,7 @@ def clean_document(
     labelled = [LabelledBlock(b.block, b.content_probability, False) if b.block.index in junk else b for b in labelled]
     paragraphs = [b.block.text for b in labelled if b.is_content]
     evidence = find_evidence(
-        paragraphs + [b.block.text for b in labelled if b.block.index in credits], host=site_key(document) or None
+        paragraphs + [b.block.text for b in labelled if b.block.index in credits], host=key or None
     )
     text = "\n".join(paragraphs)
     sentences: list[Sentence] = []

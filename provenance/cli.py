@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .boilerplate import BoilerplateModel, load_model
-from .cleaning import clean_document, template_counts
+from .cleaning import clean_batch
 from .errors import InputError, ProvenanceError
 from .ingest import read
 from .pipeline import Analysis, analyse
@@ -155,8 +155,7 @@ def clean(
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
     items = list(read(paths, settings.max_document_chars))
-    documents = [d for d in items if not isinstance(d, InputError)]
-    templates = template_counts(documents, settings)
+    cleaned_documents = iter(clean_batch([d for d in items if not isinstance(d, InputError)], boilerplate, settings))
     failed = 0
     with atomic_output(output) as stream:
         for item in items:
@@ -164,7 +163,7 @@ def clean(
                 typer.echo(f"provenance: {item}", err=True)
                 failed += 1
                 continue
-            cleaned = clean_document(item, boilerplate, settings, templates)
+            cleaned = next(cleaned_documents)
             if fmt is CleanFormat.jsonl:
                 for b in cleaned.blocks:
                     stream.write(json.dumps({

@@ -16,7 +16,7 @@ from .align import DocumentProfile, align_pair, profile
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .candidates import candidate_pairs
-from .cleaning import clean_document, template_counts
+from .cleaning import clean_batch
 from .errors import InputError
 from .scoring import match_weight, score_document
 from .settings import Settings
@@ -63,8 +63,7 @@ def analyse(
     items = list(items)
     refs = [r for r in references if isinstance(r, Document)]
     documents = [d for d in items if isinstance(d, Document)] + refs
-    templates = template_counts(documents, settings)
-    cleaned = {d.id: clean_document(d, model, settings, templates) for d in documents}
+    cleaned = {c.document.id: c for c in clean_batch(documents, model, settings)}
     reference_ids = frozenset(r.id for r in refs)
     with single_threaded():
         derivations = find_derivations(list(cleaned.values()), reference_ids, settings)

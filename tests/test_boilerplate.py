@@ -8,7 +8,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from provenance import ModelError, read
 from provenance.boilerplate import BoilerplateModel, default_model_dir
-from provenance.cleaning import clean_document, template_counts
+from provenance.cleaning import clean_batch, clean_document
 from provenance.settings import Settings
 from provenance.text import normalize
 from provenance.types import Document
@@ -18,9 +18,7 @@ from .seed_truth import DUPLICATE_TITLE, JUNK, article_lines
 
 def _cleaned(seeds, model):
     """As `clean seeds/` does it: the folder is one template group."""
-    documents = list(read([seeds]))
-    templates = template_counts(documents)
-    return {d.id: clean_document(d, model, Settings(), templates) for d in documents}
+    return {c.document.id: c for c in clean_batch(list(read([seeds])), model, Settings())}
 
 
 def test_packaged_model_loads_with_its_card(model):
@@ -66,9 +64,10 @@ def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_n
     ]
     alone = clean_document(documents[0], model, Settings())
     assert all(line in alone.text.splitlines() for line in template), "the model keeps them without the folder"
-    templates = template_counts(documents)
-    for document in documents:
-        lines = clean_document(document, model, Settings(), templates).text.splitlines()
+    batch = clean_batch(documents, model, Settings())
+    assert [c.document.id for c in batch] == [d.id for d in documents]
+    for cleaned in batch:
+        lines = cleaned.text.splitlines()
         assert not set(template) & set(lines)
         assert shared in lines
 
