@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from .attribution import find_evidence, is_credit_line
 from .blocks import segment
 from .boilerplate import BoilerplateModel
+from .engine import Engine, LocalEngine
 from .settings import Settings
 from .text import sentence_spans, words
 from .types import Block, Cleaned, Document, LabelledBlock, Sentence
@@ -46,10 +47,29 @@ class TemplateGroup:
         )
 
 
-def clean_batch(documents: Sequence[Document], model: BoilerplateModel, settings: Settings) -> list[Cleaned]:
+DOCUMENTS_PER_TASK = 100
+
+
+def clean_batch(
+    documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
+) -> list[Cleaned]:
     """Each document cleaned, in order, with the batch's site templates; each page is parsed once."""
-    segmented = [(d, segment(d)) for d in documents]
+    engine = engine or LocalEngine(1)
+    blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK)
+    segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
+    return engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
+
+
+def _segment(documents: Sequence[Document], _: None) -> list[list[Block]]:
+    return [segment(d) for d in documents]
+
+
+def _clean(
+    segmented: Sequence[tuple[Document, list[Block]]],
+    shared: tuple[BoilerplateModel, Settings, dict[str, TemplateGroup]],
+) -> list[Cleaned]:
+    model, settings, templates = shared
     return [clean_document(d, model, settings, templates, blocks) for d, blocks in segmented]
 
 

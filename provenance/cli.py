@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
@@ -15,6 +16,7 @@ import typer
 from . import __version__
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
+from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .ingest import read
 from .pipeline import Analysis, analyse
@@ -83,14 +85,39 @@ def _fail(message: str) -> typer.Exit:
 References = Annotated[list[Path], typer.Option("--reference", help="Folder of source documents (a wire feed); repeatable.")]
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@dataclass(frozen=True)
+class Run:
+    """Where the stages run; every choice gives the same output."""
+
+    jobs: int | None = None
+    engine: EngineName = EngineName.local
+    scheduler: str | None = None
+
+    def open(self) -> Engine:
+        return engine(self.engine.value, self.jobs, self.scheduler)
+
+
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
+EngineOption = Annotated[EngineName, typer.Option("--engine", help="local: this machine; dask: a Dask cluster.")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address "
+                                                                     "(default: a LocalCluster on loopback).")]
+
+
 def _analyse(
-    paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False
+    paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False,
+    run: Run = Run(),
 ) -> Analysis:
     try:
         settings = load_settings(config, semantic=semantic or None)
         items = read(paths, settings.max_document_chars)
         references = read([str(r) for r in reference], settings.max_document_chars)
-        return analyse(items, settings, references, _model(model))
+        with run.open() as engine_:
+            return analyse(items, settings, references, _model(model), engine_)
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
 
@@ -111,9 +138,12 @@ def score(
     config: Config = None,
     model: ModelDir = None,
     semantic: Semantic = False,
+    jobs: Jobs = None,
+    engine_name: EngineOption = EngineName.local,
+    scheduler: Scheduler = None,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    analysis = _analyse(paths, reference, config, model, semantic)
+    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler))
     write(analysis.results, fmt.value, output)
     raise _exit_for(analysis)
 
@@ -133,9 +163,12 @@ def report(
     config: Config = None,
     model: ModelDir = None,
     semantic: Semantic = False,
+    jobs: Jobs = None,
+    engine_name: EngineOption = EngineName.local,
+    scheduler: Scheduler = None,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
-    analysis = _analyse(paths, reference, config, model, semantic)
+    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler))
     write_report(analysis, fmt.value, output)
     raise _exit_for(analysis)
 

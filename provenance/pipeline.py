@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -17,11 +18,11 @@ from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .candidates import candidate_pairs
 from .cleaning import clean_batch
+from .engine import Engine, LocalEngine
 from .errors import InputError
 from .scoring import match_weight, score_document
 from .settings import Settings
 from .signatures import shingles, signatures
-from .threads import single_threaded
 from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
 
 
@@ -48,8 +49,9 @@ def score_corpus(
     settings: Settings | None = None,
     references: Iterable[Document | InputError] = (),
     model: BoilerplateModel | None = None,
+    engine: Engine | None = None,
 ) -> list[Result]:
-    return analyse(items, settings, references, model).results
+    return analyse(items, settings, references, model, engine).results
 
 
 def analyse(
@@ -57,16 +59,18 @@ def analyse(
     settings: Settings | None = None,
     references: Iterable[Document | InputError] = (),
     model: BoilerplateModel | None = None,
+    engine: Engine | None = None,
 ) -> Analysis:
+    """`engine`: where the stages run (default: this process); every engine gives the same result."""
     settings = settings or Settings()
     model = model or load_model()
     items = list(items)
     refs = [r for r in references if isinstance(r, Document)]
     documents = [d for d in items if isinstance(d, Document)] + refs
-    cleaned = {c.document.id: c for c in clean_batch(documents, model, settings)}
+    engine = engine or LocalEngine(1)
+    cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
     reference_ids = frozenset(r.id for r in refs)
-    with single_threaded():
-        derivations = find_derivations(list(cleaned.values()), reference_ids, settings)
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -81,51 +85,81 @@ def analyse(
 
 
 Alignment = tuple[list[Match], list[Passage]]
+PAIRS_PER_TASK = 2000
 
 
 class _Aligner:
-    """Sentence profiles (and embeddings, with the semantic extra) of every document, computed once."""
+    """Sentence profiles (and embeddings, with the semantic extra) of each document, made once on first use."""
 
-    def __init__(self, docs: Sequence[Cleaned], settings: Settings) -> None:
+    def __init__(self, docs: Mapping[str, Cleaned], settings: Settings) -> None:
+        self.docs = docs
         self.settings = settings
-        vocabulary: dict[object, int] = {}
-        self.profiles = {
-            d.document.id: DocumentProfile([profile(s.text) for s in d.sentences], vocabulary) for d in docs
-        }
+        self.vocabulary: dict[object, int] = {}
+        self.profiles: dict[str, DocumentProfile] = {}
         self.embeddings: dict[str, np.ndarray] = {}
-        if settings.semantic:
+
+    def _profile(self, key: str) -> DocumentProfile:
+        if key not in self.profiles:
+            self.profiles[key] = DocumentProfile([profile(s.text) for s in self.docs[key].sentences], self.vocabulary)
+        return self.profiles[key]
+
+    def _embedding(self, key: str) -> np.ndarray:
+        if key not in self.embeddings:
             from .semantic import load_encoder
 
-            encoder = load_encoder()
-            self.embeddings = {d.document.id: encoder.encode([s.text for s in d.sentences]) for d in docs}
+            self.embeddings[key] = load_encoder().encode([s.text for s in self.docs[key].sentences])
+        return self.embeddings[key]
 
     def __call__(self, a: str, b: str) -> Alignment:
-        semantic = self.embeddings[a] @ self.embeddings[b].T if self.embeddings else None
-        return align_pair(self.profiles[a], self.profiles[b], self.settings, semantic)
+        semantic = self._embedding(a) @ self._embedding(b).T if self.settings.semantic else None
+        return align_pair(self._profile(a), self._profile(b), self.settings, semantic)
+
+
+class _Corpus:
+    """What every alignment task shares; its aligner is built in each worker, never sent."""
+
+    def __init__(self, docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings) -> None:
+        self.docs = {d.document.id: d for d in docs}
+        self.reference_ids = reference_ids
+        self.settings = settings
+
+    @cached_property
+    def align(self) -> _Aligner:
+        return _Aligner(self.docs, self.settings)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "align"}
 
 
 def find_derivations(
-    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings
+    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources."""
-    align = _Aligner(docs, settings)
-    keyed = {d.document.id: d for d in docs}
     sets = [shingles((s.text for s in d.sentences), settings.shingle_size) for d in docs]
     keys = [d.document.id for d in docs]
     pairs = candidate_pairs(keys, signatures(sets, settings.num_perm), [len(s) for s in sets],
                             settings.candidate_containment, settings.num_perm)
+    found = (engine or LocalEngine(1)).map(_derive, sorted(pairs), _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK)
     out: dict[str, list[Derivation]] = {}
-    for x, y in sorted(pairs):
-        derived, source, aligned = _direction(keyed[x], keyed[y], align, reference_ids)
-        if derived is None or derived.document.id in reference_ids:
-            continue
-        matches, passages = aligned or align(derived.document.id, source.document.id)
-        if matches:
-            share = sum(derived.sentences[m.a].tokens for m in matches) / max(derived.content_tokens, 1)
-            out.setdefault(derived.document.id, []).append(
-                Derivation(derived.document.id, source.document.id, round(share, 4), tuple(matches), tuple(passages))
-            )
+    for derivation in found:
+        if derivation is not None:
+            out.setdefault(derivation.document, []).append(derivation)
     return out
+
+
+def _derive(pairs: Sequence[tuple[str, str]], corpus: _Corpus) -> list[Derivation | None]:
+    return [_derivation(corpus.docs[x], corpus.docs[y], corpus) for x, y in pairs]
+
+
+def _derivation(x: Cleaned, y: Cleaned, corpus: _Corpus) -> Derivation | None:
+    derived, source, aligned = _direction(x, y, corpus.align, corpus.reference_ids)
+    if derived is None or derived.document.id in corpus.reference_ids:
+        return None
+    matches, passages = aligned or corpus.align(derived.document.id, source.document.id)
+    if not matches:
+        return None
+    share = sum(derived.sentences[m.a].tokens for m in matches) / max(derived.content_tokens, 1)
+    return Derivation(derived.document.id, source.document.id, round(share, 4), tuple(matches), tuple(passages))
 
 
 def _direction(

@@ -1,0 +1,110 @@
+"""Where the stages' work runs: this process, worker processes (`--jobs`), or a Dask cluster.
+
+Every engine maps a top-level function over chunks with one shared argument (the
+model, the settings, the documents) sent once per worker, and returns the results
+in input order; the stages' functions are pure, so every engine gives the same output.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+from .threads import single_threaded
+
+T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S")
+
+Task = Callable[[Sequence[T], S], list[R]]
+
+_shared: Any = None
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Engine(AbstractContextManager):
+    """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order."""
+
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+        raise NotImplementedError
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class LocalEngine(Engine):
+    """`jobs` forked worker processes (one process: no pool at all)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs or default_jobs())
+
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+        parts = chunks(items, chunk_size)
+        if self.jobs == 1 or len(parts) < 2:
+            with single_threaded():
+                return [r for part in parts for r in task(part, shared)]
+        # fork: workers inherit `shared` (model, documents) without pickling it
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(self.jobs, len(parts)), initializer=_share, initargs=(shared,)) as pool:
+            return [r for result in pool.imap(_run, [(task, part) for part in parts]) for r in result]
+
+
+def _share(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _run(job: tuple[Task, Sequence[Any]]) -> list[Any]:
+    task, part = job
+    with single_threaded():
+        return task(part, _shared)
+
+
+class DaskEngine(Engine):
+    """The same tasks on a Dask cluster: `scheduler` is its address, or None for a LocalCluster on loopback."""
+
+    def __init__(self, scheduler: str | None = None, jobs: int | None = None) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()), threads_per_worker=1,
+                                        processes=True, host="127.0.0.1", dashboard_address=None)
+            scheduler = self.cluster.scheduler_address
+        self.client = Client(scheduler)
+
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+        parts = chunks(items, chunk_size)
+        if not parts:
+            return []
+        shared_future = self.client.scatter(shared, broadcast=True)
+        futures = self.client.map(_run_dask, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
+                                  pure=False)
+        return [r for result in self.client.gather(futures) for r in result]
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _run_dask(task: Task, part: Sequence[Any], shared: Any) -> list[Any]:
+    with single_threaded():
+        return task(part, shared)
+
+
+def engine(name: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Engine:
+    if name == "dask":
+        return DaskEngine(scheduler, jobs)
+    return LocalEngine(jobs)
+

@@ -1,0 +1,50 @@
+"""Worker processes and Dask must change where work runs, never what comes out."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance import cleaning, pipeline
+from provenance.cli import app
+from provenance.engine import LocalEngine, chunks
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def one_per_task(monkeypatch):
+    """One document and one pair per task, so even the five seeds spread over every worker."""
+    monkeypatch.setattr(cleaning, "DOCUMENTS_PER_TASK", 1)
+    monkeypatch.setattr(pipeline, "PAIRS_PER_TASK", 1)
+
+
+def _jsonl(seeds, *options):
+    result = runner.invoke(app, ["score", str(seeds), "-f", "jsonl", *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_jobs_and_dask_give_identical_jsonl(seeds, one_per_task):
+    one = _jsonl(seeds, "--jobs", "1")
+    assert '"class": "wire-copy"' in one
+    assert _jsonl(seeds, "--jobs", "2") == one
+    assert _jsonl(seeds, "--engine", "dask", "--jobs", "2") == one
+
+
+def _pids(items, _):
+    import os
+
+    return [os.getpid() for _ in items]
+
+
+def test_local_engine_uses_worker_processes():
+    import os
+
+    pids = LocalEngine(2).map(_pids, list(range(8)), None, 1)
+    assert len(pids) == 8 and os.getpid() not in pids and len(set(pids)) <= 2
+
+
+def test_chunks_cover_everything_in_order():
+    assert [list(c) for c in chunks(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert chunks([], 3) == []
