@@ -7,7 +7,17 @@ from .errors import InputError, ModelError, ProvenanceError, SettingsError
 from .ingest import read
 from .pipeline import Analysis, Result, analyse, score_corpus
 from .settings import Settings, load_settings
-from .types import Block, Cleaned, Derivation, DerivationClass, Document, Match, MatchKind, Passage, Score
+from .types import (
+    Block,
+    Cleaned,
+    Derivation,
+    DerivationClass,
+    Document,
+    Match,
+    MatchKind,
+    Passage,
+    Score,
+)
 
 __version__ = "0.1.0"
 

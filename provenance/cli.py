@@ -18,6 +18,7 @@ from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
+from .index import add_documents, fingerprint, open_index
 from .ingest import read
 from .pipeline import Analysis, analyse
 from .report import atomic_output, write, write_report
@@ -108,16 +109,25 @@ Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask sche
                                                                      "(default: a LocalCluster on loopback).")]
 
 
+IndexOption = Annotated[Optional[str], typer.Option("--index", help="Also check against this signature index "
+                                                                    "(a file from `index build`, or redis://HOST:PORT/DB).")]
+
+
 def _analyse(
     paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False,
-    run: Run = Run(),
+    run: Run = Run(), index: str | None = None,
 ) -> Analysis:
     try:
         settings = load_settings(config, semantic=semantic or None)
         items = read(paths, settings.max_document_chars)
         references = read([str(r) for r in reference], settings.max_document_chars)
-        with run.open() as engine_:
-            return analyse(items, settings, references, _model(model), engine_)
+        archive = open_index(index, settings) if index else None
+        try:
+            with run.open() as engine_:
+                return analyse(items, settings, references, _model(model), engine_, archive)
+        finally:
+            if archive is not None:
+                archive.close()
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
 
@@ -141,9 +151,10 @@ def score(
     jobs: Jobs = None,
     engine_name: EngineOption = EngineName.local,
     scheduler: Scheduler = None,
+    index: IndexOption = None,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler))
+    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index)
     write(analysis.results, fmt.value, output)
     raise _exit_for(analysis)
 
@@ -166,9 +177,10 @@ def report(
     jobs: Jobs = None,
     engine_name: EngineOption = EngineName.local,
     scheduler: Scheduler = None,
+    index: IndexOption = None,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
-    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler))
+    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index)
     write_report(analysis, fmt.value, output)
     raise _exit_for(analysis)
 
@@ -266,3 +278,96 @@ def eval_derivation(
         else:
             raise _fail(f"{path} is neither a labelled corpus (documents.jsonl + truth.jsonl) nor a PAN folder")
     typer.echo(json.dumps(report, indent=2, sort_keys=True))
+
+
+index_app = typer.Typer(help="A persistent signature index: check new articles against an archive.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+IndexLocation = Annotated[str, typer.Argument(help="A SQLite index file, or redis://HOST:PORT/DB.")]
+
+
+def _fill(location: str, paths: list[str], config: Path | None, model: Path | None, run: Run, create: bool) -> None:
+    try:
+        settings = load_settings(config)
+        index = open_index(location, settings, create=create)
+        try:
+            with run.open() as engine_:
+                added, errors = add_documents(index, read(paths, settings.max_document_chars), _model(model), settings, engine_)
+            total = index.stats()["documents"]
+        finally:
+            index.close()
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+    for error in errors:
+        typer.echo(f"provenance: {error}", err=True)
+    typer.echo(f"{added} documents added; {total} in {location}", err=True)
+    raise typer.Exit(1 if errors else 0)
+
+
+@index_app.command("build")
+def index_build(
+    paths: Paths,
+    output: Annotated[str, typer.Option("--output", "-o", help="The index to create (a file, or redis://HOST:PORT/DB).")],
+    config: Config = None,
+    model: ModelDir = None,
+    jobs: Jobs = None,
+    engine_name: EngineOption = EngineName.local,
+    scheduler: Scheduler = None,
+) -> None:
+    """Clean and sign every document into a new index (or finish one a kill interrupted)."""
+    _fill(output, paths, config, model, Run(jobs, engine_name, scheduler), create=True)
+
+
+@index_app.command("add")
+def index_add(
+    location: IndexLocation,
+    paths: Paths,
+    config: Config = None,
+    model: ModelDir = None,
+    jobs: Jobs = None,
+    engine_name: EngineOption = EngineName.local,
+    scheduler: Scheduler = None,
+) -> None:
+    """Add documents to an index; ids already there are skipped, so re-running after a kill completes it."""
+    _fill(location, paths, config, model, Run(jobs, engine_name, scheduler), create=False)
+
+
+@index_app.command("query")
+def index_query(
+    location: IndexLocation,
+    paths: Paths,
+    output: Output = None,
+    config: Config = None,
+    model: ModelDir = None,
+) -> None:
+    """For each document, the indexed documents LSH finds, with their estimated Jaccard similarity (JSONL)."""
+    try:
+        settings = load_settings(config)
+        index = open_index(location, settings)
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+    items = list(read(paths, settings.max_document_chars))
+    cleaned = iter(clean_batch([d for d in items if not isinstance(d, InputError)], _model(model), settings))
+    failed = 0
+    with atomic_output(output) as stream:
+        for item in items:
+            if isinstance(item, InputError):
+                typer.echo(f"provenance: {item}", err=True)
+                failed += 1
+                continue
+            minhash, _ = fingerprint(next(cleaned), settings)
+            found = [{"id": i, "jaccard": round(minhash.jaccard(index.signature(i)), 4)} for i in index.query(minhash)]
+            found.sort(key=lambda f: (-f["jaccard"], f["id"]))
+            stream.write(json.dumps({"id": item.id, "candidates": found}, ensure_ascii=False) + "\n")
+    index.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+@index_app.command("stats")
+def index_stats(location: IndexLocation, config: Config = None) -> None:
+    """How many documents an index holds, its LSH bands, and its size."""
+    try:
+        index = open_index(location, load_settings(config))
+    except ProvenanceError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(json.dumps(index.stats(), indent=2))
+    index.close()

@@ -20,6 +20,7 @@ from .candidates import candidate_pairs
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
+from .index import SignatureIndex, archive_sources
 from .scoring import match_weight, score_document
 from .settings import Settings
 from .signatures import shingles, signatures
@@ -50,8 +51,9 @@ def score_corpus(
     references: Iterable[Document | InputError] = (),
     model: BoilerplateModel | None = None,
     engine: Engine | None = None,
+    index: SignatureIndex | None = None,
 ) -> list[Result]:
-    return analyse(items, settings, references, model, engine).results
+    return analyse(items, settings, references, model, engine, index).results
 
 
 def analyse(
@@ -60,8 +62,10 @@ def analyse(
     references: Iterable[Document | InputError] = (),
     model: BoilerplateModel | None = None,
     engine: Engine | None = None,
+    index: SignatureIndex | None = None,
 ) -> Analysis:
-    """`engine`: where the stages run (default: this process); every engine gives the same result."""
+    """`engine`: where the stages run (default: this process); every engine gives the same result.
+    `index`: an archive whose candidate documents join the references."""
     settings = settings or Settings()
     model = model or load_model()
     items = list(items)
@@ -69,6 +73,10 @@ def analyse(
     documents = [d for d in items if isinstance(d, Document)] + refs
     engine = engine or LocalEngine(1)
     cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
+    if index is not None:
+        archive = [d for d in archive_sources(index, list(cleaned.values()), settings) if d.id not in cleaned]
+        refs += archive
+        cleaned.update((c.document.id, c) for c in clean_batch(archive, model, settings, engine))
     reference_ids = frozenset(r.id for r in refs)
     derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine)
     results = []

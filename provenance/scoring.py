@@ -16,7 +16,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from .settings import Settings
-from .types import Cleaned, Derivation, DerivationClass, Match, MatchKind, Score, SourceShare
+from .types import (
+    Cleaned,
+    Derivation,
+    DerivationClass,
+    Match,
+    MatchKind,
+    Score,
+    SourceShare,
+)
 
 
 def match_weight(match: Match, settings: Settings) -> float:

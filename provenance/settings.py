@@ -26,6 +26,7 @@ class Settings:
     num_perm: int = 128
     shingle_size: int = 2
     candidate_containment: float = 0.15
+    index_threshold: float = 0.1  # Jaccard at which the persistent index's LSH bands catch half the pairs
     # alignment
     verbatim_similarity: float = 0.8
     rewrite_similarity: float = 0.35

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from provenance.cli import app
 
 runner = CliRunner()
-COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"], ["eval"], ["eval", "derivation"]]
+COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"], ["eval"],
+            ["eval", "derivation"], ["index"], ["index", "build"], ["index", "add"], ["index", "query"], ["index", "stats"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,0 +1,146 @@
+"""A persistent signature index: check new articles against an archive without re-reading it.
+
+Two stores behind one interface. The default is one SQLite file: each add commits in
+batches, so a killed `index add` leaves the index openable with every committed
+batch, and re-running it skips the documents already there. `redis://HOST:PORT/DB`
+keeps the LSH tables in Redis through datasketch's storage, so several machines
+share one index. Documents are stored as read (zlib-compressed JSON, never pickle),
+so a candidate from the index is cleaned and aligned exactly like a `--reference`.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import Protocol
+
+from datasketch import LeanMinHash, MinHashLSH
+
+from ..boilerplate import BoilerplateModel
+from ..cleaning import clean_batch
+from ..engine import Engine
+from ..errors import InputError, ProvenanceError
+from ..settings import Settings
+from ..signatures import from_bytes, hash_shingles, shingles, signature, to_bytes
+from ..types import Cleaned, Document
+
+BATCH = 500  # documents per commit: what a kill can cost, at most
+
+
+class IndexStoreError(ProvenanceError):
+    """The index cannot be opened, or was built with other parameters."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    document: Document
+    signature: LeanMinHash
+    size: int
+
+
+@dataclass(frozen=True)
+class Bands:
+    """The LSH banding every store uses: `b` bands of `r` rows, from datasketch's optimiser."""
+
+    num_perm: int
+    b: int
+    r: int
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Bands:
+        lsh = MinHashLSH(threshold=settings.index_threshold, num_perm=settings.num_perm)
+        return cls(settings.num_perm, lsh.b, lsh.r)
+
+    def keys(self, minhash: LeanMinHash) -> list[bytes]:
+        """The same band keys datasketch's MinHashLSH stores (byte-swapped hash value runs)."""
+        hv = minhash.hashvalues
+        return [bytes(hv[i * self.r:(i + 1) * self.r].byteswap().data) for i in range(self.b)]
+
+
+class SignatureIndex(Protocol):
+    bands: Bands
+
+    def add(self, entries: Iterable[Entry]) -> int: ...
+
+    def __contains__(self, doc_id: object) -> bool: ...
+
+    def query(self, minhash: LeanMinHash) -> list[str]: ...
+
+    def documents(self, ids: Sequence[str]) -> list[Document]: ...
+
+    def signature(self, doc_id: str) -> LeanMinHash: ...
+
+    def stats(self) -> dict[str, object]: ...
+
+    def close(self) -> None: ...
+
+
+def open_index(location: str, settings: Settings, create: bool = False) -> SignatureIndex:
+    """`redis://HOST:PORT/DB` for Redis, anything else is a SQLite file (created only when `create`)."""
+    if location.startswith("redis://"):
+        from .redis_store import RedisIndex
+
+        return RedisIndex(location, Bands.for_settings(settings))
+    from .sqlite_store import SqliteIndex
+
+    return SqliteIndex(location, Bands.for_settings(settings), create)
+
+
+def fingerprint(cleaned: Cleaned, settings: Settings) -> tuple[LeanMinHash, int]:
+    """A cleaned document's MinHash over its content shingles, and the number of shingles."""
+    items = shingles((s.text for s in cleaned.sentences), settings.shingle_size)
+    return signature(hash_shingles(items), settings.num_perm), len(items)
+
+
+def entries(
+    documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
+) -> Iterator[Entry]:
+    for cleaned in clean_batch(documents, model, settings, engine):
+        minhash, size = fingerprint(cleaned, settings)
+        yield Entry(cleaned.document, minhash, size)
+
+
+def add_documents(
+    index: SignatureIndex,
+    items: Iterable[Document | InputError],
+    model: BoilerplateModel,
+    settings: Settings,
+    engine: Engine | None = None,
+) -> tuple[int, list[InputError]]:
+    """Streams `items` into the index BATCH at a time (memory bounded by the batch, not the corpus);
+    documents already indexed are not cleaned again. Returns (added, input errors)."""
+    added, errors = 0, []
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH)):
+        errors += [item for item in batch if isinstance(item, InputError)]
+        todo = [d for d in batch if isinstance(d, Document) and d.id not in index]
+        added += index.add(entries(todo, model, settings, engine))
+    return added, errors
+
+
+def archive_sources(
+    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings
+) -> list[Document]:
+    """The indexed documents that LSH says may share text with any document of the batch (not the batch's own ids)."""
+    own = {c.document.id for c in batch}
+    found = sorted({i for c in batch for i in index.query(fingerprint(c, settings)[0])} - own)
+    return index.documents(found)
+
+
+def encode_document(document: Document) -> bytes:
+    return zlib.compress(json.dumps(asdict(document), ensure_ascii=False).encode())
+
+
+def decode_document(data: bytes) -> Document:
+    return Document(**json.loads(zlib.decompress(data)))
+
+
+def encode_signature(entry: Entry) -> bytes:
+    return entry.size.to_bytes(8, "little") + to_bytes(entry.signature)
+
+
+def decode_signature(data: bytes) -> tuple[LeanMinHash, int]:
+    return from_bytes(data[8:]), int.from_bytes(data[:8], "little")

@@ -1,0 +1,94 @@
+"""The shared index: LSH tables in Redis through datasketch's storage, documents in Redis hashes.
+
+Keys are bytes and datasketch's `prepickle` is off: nothing read back from a shared
+server is ever unpickled. A document counts as added once its hash entry is written,
+which happens after its LSH insert, so a re-run after a kill completes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+
+import redis
+from datasketch import LeanMinHash, MinHashLSH
+
+from ..types import Document
+from . import (
+    BATCH,
+    Bands,
+    Entry,
+    IndexStoreError,
+    decode_document,
+    decode_signature,
+    encode_document,
+    encode_signature,
+)
+
+BASENAME = b"provenance"
+
+
+class RedisIndex:
+    def __init__(self, url: str, bands: Bands) -> None:
+        self.url = url
+        try:
+            self.redis = redis.Redis.from_url(url)
+            self.redis.ping()
+        except (redis.RedisError, ValueError) as exc:
+            raise IndexStoreError(f"cannot reach the Redis index at {url}: {exc}") from exc
+        self.meta, self.docs, self.sigs = (BASENAME + b":" + name for name in (b"meta", b"documents", b"signatures"))
+        self.bands = self._check(bands)
+        kwargs = self.redis.connection_pool.connection_kwargs
+        config = {"type": "redis", "basename": BASENAME,
+                  "redis": {"host": kwargs.get("host", "localhost"), "port": kwargs.get("port", 6379), "db": kwargs.get("db", 0)}}
+        self.lsh = MinHashLSH(num_perm=self.bands.num_perm, params=(self.bands.b, self.bands.r),
+                              storage_config=config, prepickle=False)
+
+    def _check(self, bands: Bands) -> Bands:
+        stored = {k.decode(): int(v) for k, v in self.redis.hgetall(self.meta).items()}
+        if not stored:
+            self.redis.hset(self.meta, mapping={"num_perm": bands.num_perm, "b": bands.b, "r": bands.r})
+            return bands
+        if stored["num_perm"] != bands.num_perm:
+            raise IndexStoreError(f"{self.url} holds an index with num_perm={stored['num_perm']}, not {bands.num_perm}")
+        return Bands(stored["num_perm"], stored["b"], stored["r"])
+
+    def add(self, entries: Iterable[Entry]) -> int:
+        added = 0
+        iterator = iter(entries)
+        while batch := [e for e in islice(iterator, BATCH)]:
+            new = [e for e in batch if e.document.id not in self]
+            with self.lsh.insertion_session(buffer_size=BATCH) as session:
+                for entry in new:
+                    session.insert(entry.document.id.encode(), entry.signature, check_duplication=False)
+            if new:
+                pipe = self.redis.pipeline()
+                pipe.hset(self.sigs, mapping={e.document.id: encode_signature(e) for e in new})
+                pipe.hset(self.docs, mapping={e.document.id: encode_document(e.document) for e in new})
+                pipe.execute()
+            added += len(new)
+        return added
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))
+
+    def query(self, minhash: LeanMinHash) -> list[str]:
+        return sorted(key.decode() for key in self.lsh.query(minhash))
+
+    def documents(self, ids: Sequence[str]) -> list[Document]:
+        if not ids:
+            return []
+        return [decode_document(blob) for blob in self.redis.hmget(self.docs, list(ids)) if blob is not None]
+
+    def signature(self, doc_id: str) -> LeanMinHash:
+        blob = self.redis.hget(self.sigs, doc_id)
+        if blob is None:
+            raise KeyError(doc_id)
+        return decode_signature(blob)[0]
+
+    def stats(self) -> dict[str, object]:
+        return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),
+                "num_perm": self.bands.num_perm, "bands": self.bands.b, "rows_per_band": self.bands.r}
+
+    def close(self) -> None:
+        self.redis.close()

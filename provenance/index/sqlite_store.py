@@ -1,0 +1,106 @@
+"""The embedded index: one SQLite file, crash-safe because every batch is one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from pathlib import Path
+
+from datasketch import LeanMinHash
+
+from ..types import Document
+from . import (
+    BATCH,
+    Bands,
+    Entry,
+    IndexStoreError,
+    decode_document,
+    decode_signature,
+    encode_document,
+    encode_signature,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, signature BLOB NOT NULL, document BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_by_key ON bands (band, key);
+"""
+
+
+class SqliteIndex:
+    def __init__(self, path: str | Path, bands: Bands, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise IndexStoreError(f"no index at {self.path} (make one with `provenance index build`)")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            self.bands = self._check(bands)
+        except sqlite3.DatabaseError as exc:
+            raise IndexStoreError(f"{self.path} is not a provenance index: {exc}") from exc
+
+    def _check(self, bands: Bands) -> Bands:
+        stored = dict(self.db.execute("SELECT key, value FROM meta"))
+        wanted = {"num_perm": bands.num_perm, "b": bands.b, "r": bands.r}
+        if not stored:
+            with self.db:
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+            return bands
+        if stored["num_perm"] != bands.num_perm:
+            raise IndexStoreError(f"{self.path} was built with num_perm={stored['num_perm']}, not {bands.num_perm}")
+        return Bands(stored["num_perm"], stored["b"], stored["r"])
+
+    def add(self, entries: Iterable[Entry]) -> int:
+        """Adds in transactions of BATCH documents; ids already present are skipped, so a re-run completes a killed add."""
+        added = 0
+        iterator = iter(entries)
+        while batch := list(islice(iterator, BATCH)):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for entry in batch:
+                    if entry.document.id in self:
+                        continue
+                    self.db.execute("INSERT INTO documents VALUES (?, ?, ?)",
+                                    (entry.document.id, encode_signature(entry), encode_document(entry.document)))
+                    self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
+                                        ((i, key, entry.document.id) for i, key in enumerate(self.bands.keys(entry.signature))))
+                    added += 1
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return added
+
+    def __contains__(self, doc_id: object) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def query(self, minhash: LeanMinHash) -> list[str]:
+        ids: set[str] = set()
+        for band, key in enumerate(self.bands.keys(minhash)):
+            ids.update(row[0] for row in self.db.execute("SELECT id FROM bands WHERE band = ? AND key = ?", (band, key)))
+        return sorted(ids)
+
+    def documents(self, ids: Sequence[str]) -> list[Document]:
+        rows: dict[str, bytes] = {}
+        for start in range(0, len(ids), BATCH):
+            part = ids[start:start + BATCH]
+            rows.update(self.db.execute(f"SELECT id, document FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+        return [decode_document(rows[i]) for i in ids if i in rows]
+
+    def signature(self, doc_id: str) -> LeanMinHash:
+        row = self.db.execute("SELECT signature FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return decode_signature(row[0])[0]
+
+    def stats(self) -> dict[str, object]:
+        count = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        return {"store": "sqlite", "location": str(self.path), "documents": count, "num_perm": self.bands.num_perm,
+                "bands": self.bands.b, "rows_per_band": self.bands.r, "bytes": self.path.stat().st_size}
+
+    def close(self) -> None:
+        self.db.close()

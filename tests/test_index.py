@@ -1,0 +1,129 @@
+"""The persistent index: SQLite survives a kill at any point, Redis is a real server, both find the wire story."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance.cli import app
+from provenance.index import BATCH, open_index
+from provenance.settings import Settings
+
+runner = CliRunner()
+
+
+def _score(seeds: Path, index: str) -> dict[str, dict]:
+    result = runner.invoke(app, ["score", str(seeds / "000.txt"), str(seeds / "002.txt"), str(seeds / "003.txt"),
+                                 "--index", index, "-f", "jsonl", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    return {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+
+
+def _round_trip(seeds: Path, location: str) -> None:
+    built = runner.invoke(app, ["index", "build", str(seeds / "001.txt"), "-o", location, "-j", "1"])
+    assert built.exit_code == 0, built.output
+    again = runner.invoke(app, ["index", "add", location, str(seeds / "001.txt"), "-j", "1"])
+    assert "0 documents added; 1 in" in again.output
+    scores = _score(seeds, location)
+    assert scores["000.txt"]["class"] == "wholly-derived" and scores["000.txt"]["sources"][0]["id"] == "001.txt"
+    assert scores["002.txt"]["class"] == "partially-derived" and scores["002.txt"]["sources"][0]["id"] == "001.txt"
+    assert scores["003.txt"]["class"] == "original"
+    query = runner.invoke(app, ["index", "query", location, str(seeds / "002.txt"), str(seeds / "004.txt")])
+    rows = [json.loads(line) for line in query.output.splitlines()]
+    assert [c["id"] for c in rows[0]["candidates"]] == ["001.txt"] and rows[1]["candidates"] == []
+    stats = json.loads(runner.invoke(app, ["index", "stats", location]).output)
+    assert stats["documents"] == 1 and stats["bands"] * stats["rows_per_band"] <= stats["num_perm"]
+
+
+def test_sqlite_index_round_trip(seeds, tmp_path):
+    _round_trip(seeds, str(tmp_path / "wire.idx"))
+
+
+def test_missing_or_foreign_index_is_a_usage_error(seeds, tmp_path):
+    result = runner.invoke(app, ["index", "stats", str(tmp_path / "none.idx")])
+    assert result.exit_code == 2 and "no index" in result.output
+    (tmp_path / "junk.idx").write_bytes(b"not sqlite at all" * 100)
+    result = runner.invoke(app, ["score", str(seeds), "--index", str(tmp_path / "junk.idx")])
+    assert result.exit_code == 2 and "not a provenance index" in result.output
+
+
+def _corpus(path: Path, documents: int) -> None:
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    with path.open("w") as out:
+        for i in range(documents):
+            lines = [" ".join(rng.choices(vocabulary, k=25)).capitalize() + "." for _ in range(6)]
+            out.write(json.dumps({"id": f"doc{i:05d}", "text": "\n".join(lines)}) + "\n")
+
+
+def _count(index: Path) -> int:
+    try:
+        with sqlite3.connect(index, timeout=0.1) as db:
+            return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_killed_add_leaves_every_committed_batch_and_a_rerun_completes_it(tmp_path):
+    total = 6 * BATCH
+    corpus = tmp_path / "archive.jsonl"
+    _corpus(corpus, total)
+    index = tmp_path / "wire.idx"
+    command = [sys.executable, "-m", "provenance", "index", "build", str(corpus), "-o", str(index), "-j", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _count(index) == 0 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    committed = _count(index)
+    assert 0 < committed < total and committed % BATCH == 0
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT COUNT(DISTINCT id) FROM bands").fetchone()[0] == committed
+    rerun = subprocess.run([*command[:4], "add", str(index), str(corpus), "-j", "1"], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{total - committed} documents added; {total} in" in rerun.stderr
+    assert _count(index) == total
+
+
+@pytest.fixture
+def redis_url():
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("PROVENANCE_REQUIRE_REDIS"):
+            pytest.fail("redis-server is not installed and PROVENANCE_REQUIRE_REDIS is set")
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            try:
+                open_index(url, Settings()).close()
+                break
+            except Exception:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def test_redis_index_round_trip(seeds, redis_url):
+    _round_trip(seeds, redis_url)
