@@ -100,3 +100,31 @@ def test_clean_jsonl_explains_every_block(seeds):
 def test_model_eval_rejects_an_unknown_dataset(tmp_path):
     result = runner.invoke(app, ["model", "eval", "nope", "--data", str(tmp_path)])
     assert result.exit_code == 2 and "no dataset" in result.output
+
+
+def test_bad_input_at_scale_costs_only_the_bad_documents(tmp_path, seeds):
+    """10,000 empty files, a 200 MB document, a non-UTF-8 JSONL line, a truncated WARC.gz: each one error, exit 1."""
+    from .test_ingest import ARTICLE, _warc_record, write_warc
+
+    crawl = tmp_path / "crawl"
+    (crawl / "empty").mkdir(parents=True)
+    for i in range(10_000):
+        (crawl / "empty" / f"{i:05d}.txt").touch()
+    with (crawl / "huge.txt").open("wb") as huge:
+        huge.truncate(200 * 2**20)
+    good = (seeds / "001.txt").read_text(encoding="utf-8")
+    (crawl / "feed.jsonl").write_bytes(json.dumps({"id": "a", "text": good}).encode() + b"\n"
+                                       + b'{"id": "bad", "text": "caf\xe9"}\n'
+                                       + json.dumps({"id": "b", "text": good}).encode() + b"\n")
+    write_warc(crawl / "cut.warc.gz", [_warc_record(f"https://a.example/{i}", ARTICLE) for i in range(2)], truncate=30)
+    result = runner.invoke(app, ["score", str(crawl), "-f", "jsonl", "-j", "1"])
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    errors = [r for r in rows if r["error"]]
+    scored = [r for r in rows if not r["error"]]
+    assert len(rows) >= 10_000 + 1 + 3 + 2  # the WARC: one article, then the record and the stream it cut
+    assert sum("empty" in r["error"] for r in errors) == 10_000
+    assert any("too large" in r["error"] for r in errors) and any("UTF-8" in r["error"] for r in errors)
+    assert any("ends early" in r["error"] for r in errors)
+    assert {r["id"] for r in scored} == {"a", "b", next(r["id"] for r in scored if r["id"].startswith("urn:"))}
+    assert {r["class"] for r in scored if r["id"] in "ab"} == {"wire-copy"}

@@ -73,3 +73,39 @@ def test_html_declared_charset_is_honoured():
 def test_parse_line_without_id_uses_the_line_number():
     doc = parse_line(b'{"text": "x y"}', "f.jsonl:3", "f.jsonl:3", 100)
     assert doc.id == "f.jsonl:3"
+
+
+def _warc_record(url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url)):032x}>\r\n"
+            f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n").encode()
+    return head + http + b"\r\n\r\n"
+
+
+def write_warc(path, records: list[bytes], truncate: int = 0) -> None:
+    """One gzip member per record, as crawlers write them; `truncate` cuts bytes off the end."""
+    data = b"".join(gzip.compress(r) for r in records) if path.name.endswith(".gz") else b"".join(records)
+    path.write_bytes(data[:len(data) - truncate])
+
+
+ARTICLE = b"<html><body><article><p>The council voted on Tuesday to close the old bridge.</p></article></body></html>"
+
+
+def test_warc_yields_html_responses_with_their_urls(tmp_path):
+    records = [_warc_record("https://a.example/1", ARTICLE), _warc_record("https://a.example/logo", b"\x89PNG", "image/png"),
+               _warc_record("https://b.example/2", ARTICLE.replace(b"bridge", b"school"))]
+    for name in ("crawl.warc", "crawl.warc.gz"):
+        write_warc(tmp_path / name, records)
+        docs = list(read([tmp_path / name]))
+        assert [d.url for d in docs] == ["https://a.example/1", "https://b.example/2"]
+        assert all(isinstance(d, Document) and d.id.startswith("urn:uuid:") and "council" in d.html for d in docs)
+
+
+def test_truncated_warc_keeps_the_records_before_the_damage(tmp_path):
+    records = [_warc_record(f"https://a.example/{i}", ARTICLE) for i in range(3)]
+    for name in ("cut.warc", "cut.warc.gz"):
+        write_warc(tmp_path / name, records, truncate=40)
+        items = list(read([tmp_path / name]))
+        assert [type(i) for i in items[:3]] == [Document, Document, InputError]
+        assert all(isinstance(i, InputError) and ("truncated" in i.reason or "ends early" in i.reason) for i in items[2:])

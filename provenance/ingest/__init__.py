@@ -14,14 +14,15 @@ from ..errors import InputError
 from ..types import Document
 from .files import read_file
 from .jsonl import read_jsonl
+from .warc import read_warc
 
 Item = Document | InputError
 
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz")
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz")
 
 
 def read(paths: Iterable[str | Path], max_chars: int = 5_000_000) -> Iterator[Item]:
-    """Documents from files, folders (recursive, sorted) and `-` (JSONL on stdin)."""
+    """Documents from files (text, HTML, JSONL, WARC), folders (recursive, sorted) and `-` (JSONL on stdin)."""
     for raw in paths:
         if str(raw) == "-":
             yield from read_jsonl(sys.stdin.buffer, "-", id_prefix="", max_chars=max_chars)
@@ -42,7 +43,9 @@ def _supported(path: Path) -> bool:
 
 def _read_one(path: Path, doc_id: str, max_chars: int) -> Iterator[Item]:
     name = path.name.lower()
-    if name.endswith((".jsonl", ".jsonl.gz")):
+    if name.endswith((".warc", ".warc.gz")):
+        yield from read_warc(path, doc_id, max_chars)
+    elif name.endswith((".jsonl", ".jsonl.gz")):
         try:
             yield from read_jsonl(path, doc_id, id_prefix=f"{doc_id}:", max_chars=max_chars)
         except OSError as exc:

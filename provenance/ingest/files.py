@@ -12,6 +12,10 @@ from ..types import Document
 
 def read_file(path: Path, doc_id: str, max_chars: int) -> Document | InputError:
     try:
+        size = path.stat().st_size
+        if size > 4 * max_chars:  # more than any UTF-8 text of max_chars characters: refuse unread
+            return InputError(doc_id, f"document too large ({size:,} bytes > 4 × {max_chars:,} characters); "
+                                      "raise max_document_chars")
         data = path.read_bytes()
     except OSError as exc:
         return InputError(doc_id, f"cannot read: {exc.strerror or exc}")
@@ -20,7 +24,7 @@ def read_file(path: Path, doc_id: str, max_chars: int) -> Document | InputError:
 
 
 def document_from_bytes(
-    data: bytes, doc_id: str, location: str, is_html: bool, max_chars: int
+    data: bytes, doc_id: str, location: str, is_html: bool, max_chars: int, **meta: str | None
 ) -> Document | InputError:
     """Validate and decode one document's bytes; every refusal says why."""
     if b"\x00" in data[:8192]:
@@ -34,7 +38,7 @@ def document_from_bytes(
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return InputError(doc_id, f"not valid UTF-8 (byte {exc.start}): re-encode the file as UTF-8")
-    return document_from_text(text, doc_id, location, is_html, max_chars)
+    return document_from_text(text, doc_id, location, is_html, max_chars, **meta)
 
 
 def document_from_text(
