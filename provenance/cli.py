@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from importlib import metadata
@@ -18,10 +19,12 @@ from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
+from .filtering import Policy, kept_record
 from .index import add_documents, fingerprint, open_index
 from .ingest import read
 from .pipeline import Analysis, analyse
 from .report import atomic_output, write, write_report
+from .report.records import record
 from .settings import load_settings
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
@@ -221,6 +224,39 @@ def clean(
                     stream.write(f"==> {item.id} <==\n")
                 stream.write(cleaned.text + "\n")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("filter")
+def filter_(
+    paths: Paths,
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL of the kept documents: cleaned text and scores.")],
+    min_originality: Annotated[float, typer.Option("--min-originality", min=0.0, max=1.0,
+                                                  help="Keep documents at least this original.")] = 0.0,
+    drop: Annotated[str, typer.Option("--drop", help="Classes to reject, comma-separated "
+                                                     "(wire-copy,wholly-derived,partially-derived,original).")] = "",
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="JSONL of the rejected documents with the reason.")] = None,
+    reference: References = [],
+    config: Config = None,
+    model: ModelDir = None,
+    jobs: Jobs = None,
+    engine_name: EngineOption = EngineName.local,
+    scheduler: Scheduler = None,
+    index: IndexOption = None,
+) -> None:
+    """Keep the documents that pass --min-originality and --drop, in input order; the others go to --rejects."""
+    try:
+        policy = Policy.parse(min_originality, drop.split(","))
+    except ValueError as exc:
+        raise _fail(f"--drop: {exc}") from exc
+    analysis = _analyse(paths, reference, config, model, False, Run(jobs, engine_name, scheduler), index)
+    with atomic_output(output) as kept, atomic_output(rejects) if rejects else nullcontext(None) as rejected:
+        for result in analysis.results:
+            reason = policy.rejection(result)
+            if reason is None:
+                kept.write(json.dumps(kept_record(result), ensure_ascii=False, sort_keys=True) + "\n")
+            elif rejected is not None:
+                rejected.write(json.dumps({**record(result), "reason": reason}, ensure_ascii=False, sort_keys=True) + "\n")
+    raise _exit_for(analysis)
 
 
 @model_app.command("train")

@@ -11,7 +11,7 @@ from provenance.cli import app
 
 runner = CliRunner()
 COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"], ["eval"],
-            ["eval", "derivation"], ["index"], ["index", "build"], ["index", "add"], ["index", "query"], ["index", "stats"]]
+            ["eval", "derivation"], ["filter"], ["index"], ["index", "build"], ["index", "add"], ["index", "query"], ["index", "stats"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -128,3 +128,23 @@ def test_bad_input_at_scale_costs_only_the_bad_documents(tmp_path, seeds):
     assert any("ends early" in r["error"] for r in errors)
     assert {r["id"] for r in scored} == {"a", "b", next(r["id"] for r in scored if r["id"].startswith("urn:"))}
     assert {r["class"] for r in scored if r["id"] in "ab"} == {"wire-copy"}
+
+
+def test_filter_splits_kept_and_rejected_in_input_order(seeds, tmp_path):
+    kept, rejects = tmp_path / "kept.jsonl", tmp_path / "rejects.jsonl"
+    result = runner.invoke(app, ["filter", str(seeds), "-o", str(kept), "--rejects", str(rejects),
+                                 "--drop", "wire-copy", "--min-originality", "0.5", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    kept_rows = [json.loads(line) for line in kept.read_text().splitlines()]
+    rejected = {r["id"]: r["reason"] for r in map(json.loads, rejects.read_text().splitlines())}
+    assert [r["id"] for r in kept_rows] == ["002.txt", "003.txt", "004.txt"]
+    assert rejected == {"000.txt": "originality 0.11 < 0.50", "001.txt": "class wire-copy"}
+    assert all(r["originality"] >= 0.5 and r["text"] for r in kept_rows)
+    assert "Updated: 6:42 PM EST" in (seeds / "002.txt").read_text(encoding="utf-8")
+    assert "Updated: 6:42 PM EST" not in kept_rows[0]["text"] and "\n0:00\n" not in kept_rows[0]["text"]
+
+
+def test_filter_refuses_an_unknown_class(seeds, tmp_path):
+    result = runner.invoke(app, ["filter", str(seeds), "-o", str(tmp_path / "k.jsonl"), "--drop", "wire,bogus"])
+    assert result.exit_code == 2 and "'wire' is not a valid" in result.output
+    assert not (tmp_path / "k.jsonl").exists()
