@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .features import content_words
 from .settings import Settings
-from .signatures import content_words
 from .text import WORD, words
 from .types import Match, MatchKind, Passage
 

@@ -24,6 +24,13 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     "le la les et est une un des du dans pour que qui pas sur au avec ce il elle sont "
     "el los las y es en por con para una del se lo como más pero sus".split()
 )
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stop words, nothing under three letters but numbers."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+
+
 # Words of site furniture: navigation, sharing, engagement, metadata badges.
 _UI_WORDS = frozenset(
     "share shares tweet email print view views read more related recommended recommendation "

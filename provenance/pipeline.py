@@ -23,7 +23,7 @@ from .errors import InputError
 from .index import SignatureIndex, archive_sources
 from .scoring import match_weight, score_document
 from .settings import Settings
-from .signatures import shingles, signatures
+from .signatures import signatures
 from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
 
 
@@ -143,10 +143,9 @@ def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources."""
-    sets = [shingles((s.text for s in d.sentences), settings.shingle_size) for d in docs]
-    keys = [d.document.id for d in docs]
-    pairs = candidate_pairs(keys, signatures(sets, settings.num_perm), [len(s) for s in sets],
-                            settings.candidate_containment, settings.num_perm)
+    minhashes, sizes = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
+    pairs = candidate_pairs([d.document.id for d in docs], minhashes, sizes, settings.candidate_containment,
+                            settings.num_perm)
     found = (engine or LocalEngine(1)).map(_derive, sorted(pairs), _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK)
     out: dict[str, list[Derivation]] = {}
     for derivation in found:

@@ -24,7 +24,7 @@ from ..cleaning import clean_batch
 from ..engine import Engine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import from_bytes, hash_shingles, shingles, signature, to_bytes
+from ..signatures import from_bytes, signatures, to_bytes
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -91,8 +91,8 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
 
 def fingerprint(cleaned: Cleaned, settings: Settings) -> tuple[LeanMinHash, int]:
     """A cleaned document's MinHash over its content shingles, and the number of shingles."""
-    items = shingles((s.text for s in cleaned.sentences), settings.shingle_size)
-    return signature(hash_shingles(items), settings.num_perm), len(items)
+    minhashes, sizes = signatures([[s.text for s in cleaned.sentences]], settings.shingle_size, settings.num_perm)
+    return minhashes[0], sizes[0]
 
 
 def entries(
