@@ -70,18 +70,43 @@ class _Rows:
 
     def __init__(self, rows: Sequence[frozenset], vocabulary: dict[object, int]) -> None:
         self.ids = np.fromiter((vocabulary.setdefault(x, len(vocabulary)) for row in rows for x in row), dtype=np.int64)
+        self.bound = len(vocabulary)  # every id is below it
         self.counts = np.array([len(row) for row in rows], dtype=np.int64)
         self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
 
     def shared(self, other: _Rows) -> np.ndarray:
-        """|row_i ∩ other_j| for every pair: indicator rows on the two documents' own vocabulary."""
-        local, inverse = np.unique(np.concatenate([self.ids, other.ids]), return_inverse=True)
-        return self._dense(inverse[:len(self.ids)], len(local)) @ other._dense(inverse[len(self.ids):], len(local)).T
+        """|row_i ∩ other_j| for every pair: indicator rows over the features the two documents share.
+
+        Columns come from a per-process scratch array indexed by feature id, so finding the
+        shared features is a few scatters and gathers, not a sort; most candidate pairs share
+        few features, so the matrices are narrow.
+        """
+        column = _scratch(max(self.bound, other.bound))
+        column[other.ids] = -1
+        column[self.ids] = 0
+        both = np.unique(other.ids[column[other.ids] == 0])
+        if not both.size:
+            return np.zeros((len(self.counts), len(other.counts)), dtype=np.float32)
+        column[both] = np.arange(1, both.size + 1)
+        return self._dense(column[self.ids], both.size + 1) @ other._dense(column[other.ids], both.size + 1).T
 
     def _dense(self, columns: np.ndarray, width: int) -> np.ndarray:
+        """Indicator rows; column 0 collects the features that are not shared, and is dropped."""
         out = np.zeros((len(self.counts), width), dtype=np.float32)
-        out[np.repeat(np.arange(len(self.counts)), self.counts), columns] = 1.0
+        keep = columns > 0
+        out[np.repeat(np.arange(len(self.counts)), self.counts)[keep], columns[keep]] = 1.0
         return out
+
+
+_column = np.zeros(0, dtype=np.int64)
+
+
+def _scratch(size: int) -> np.ndarray:
+    """The per-process column array of `_Rows.shared`, grown to the vocabulary's size."""
+    global _column
+    if _column.size < size:
+        _column = np.zeros(max(size, 2 * _column.size), dtype=np.int64)
+    return _column
 
 
 def similarity_matrices(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile]) -> tuple[np.ndarray, np.ndarray]:

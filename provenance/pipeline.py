@@ -16,7 +16,7 @@ import numpy as np
 from .align import DocumentProfile, align_pair, profile
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
-from .candidates import candidate_pairs
+from .candidates import candidate_pairs, verified
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
@@ -143,9 +143,10 @@ def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources."""
-    minhashes, sizes = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
-    pairs = candidate_pairs([d.document.id for d in docs], minhashes, sizes, settings.candidate_containment,
-                            settings.num_perm)
+    keys = [d.document.id for d in docs]
+    minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
+    pairs = candidate_pairs(keys, minhashes, [s.size for s in sets], settings.candidate_containment, settings.num_perm)
+    pairs = verified(pairs, dict(zip(keys, sets)), settings.candidate_verify)
     found = (engine or LocalEngine(1)).map(_derive, sorted(pairs), _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK)
     out: dict[str, list[Derivation]] = {}
     for derivation in found:

@@ -26,6 +26,7 @@ class Settings:
     num_perm: int = 128
     shingle_size: int = 2
     candidate_containment: float = 0.15
+    candidate_verify: float = 0.05  # exact shingle containment an LSH candidate pair must reach to be aligned
     index_threshold: float = 0.1  # Jaccard at which the persistent index's LSH bands catch half the pairs
     # alignment
     verbatim_similarity: float = 0.8

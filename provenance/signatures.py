@@ -162,11 +162,11 @@ def signature_matrix(hash_sets: Sequence[np.ndarray], num_perm: int = 128, batch
 
 def signatures(
     documents: Sequence[Sequence[str]], size: int = 2, num_perm: int = 128
-) -> tuple[list[LeanMinHash], list[int]]:
-    """LeanMinHash signatures and shingle-set sizes of documents given as lists of sentences."""
+) -> tuple[list[LeanMinHash], list[np.ndarray]]:
+    """LeanMinHash signatures and shingle-hash sets of documents given as lists of sentences."""
     sets = shingle_hashes(documents, size)
     matrix = signature_matrix(sets, num_perm)
-    return [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in matrix], [len(s) for s in sets]
+    return [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in matrix], sets
 
 
 def to_bytes(minhash: LeanMinHash) -> bytes:

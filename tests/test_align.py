@@ -94,3 +94,15 @@ def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone
 def test_merge_passages_joins_neighbours_and_splits_jumps():
     ms = [Match(0, 0, 1, MatchKind.VERBATIM), Match(1, 1, 1, MatchKind.VERBATIM), Match(3, 9, 0.5, MatchKind.REWRITTEN)]
     assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in merge_passages(ms)] == [(0, 2, 0, 2), (3, 4, 9, 10)]
+
+
+@given(st.lists(st.frozensets(st.integers(0, 40), max_size=8), max_size=6),
+       st.lists(st.frozensets(st.integers(0, 40), max_size=8), max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_shared_feature_counts_are_exact_intersections(rows_a, rows_b):
+    from provenance.align import _Rows
+
+    vocabulary: dict[object, int] = {}
+    got = _Rows(rows_a, vocabulary).shared(_Rows(rows_b, vocabulary))
+    assert got.shape == (len(rows_a), len(rows_b))
+    assert all(got[i, j] == len(x & y) for i, x in enumerate(rows_a) for j, y in enumerate(rows_b))

@@ -41,8 +41,20 @@ def test_shingles_are_content_word_pairs_within_sentences():
 
 
 def test_similar_documents_get_similar_signatures_and_empty_ones_the_empty_value():
-    minhashes, sizes = signatures([["The council voted on Tuesday to close the old bridge over the river Avon."],
+    minhashes, sets = signatures([["The council voted on Tuesday to close the old bridge over the river Avon."],
                                    ["The council voted on Tuesday to close the old bridge over the river Severn."],
                                    ["Shares in the mining company fell sharply after the results."], []])
     assert minhashes[0].jaccard(minhashes[1]) > 0.5 > minhashes[0].jaccard(minhashes[2])
-    assert sizes[3] == 0 and (minhashes[3].hashvalues == EMPTY).all()
+    assert sets[3].size == 0 and (minhashes[3].hashvalues == EMPTY).all()
+
+
+def test_verification_keeps_only_pairs_that_really_share_shingles():
+    import numpy as np
+
+    from provenance.candidates import verified
+
+    sets = {"wire": np.arange(100, dtype=np.uint32), "copy": np.arange(80, 130, dtype=np.uint32),
+            "names": np.concatenate([np.arange(2), np.arange(1000, 1098)]).astype(np.uint32)}
+    pairs = {("copy", "wire"), ("names", "wire")}
+    assert verified(pairs, sets, 0.05) == {("copy", "wire")}  # 20 of 50 shared; 2 of 100
+    assert verified(pairs, sets, 0.01) == pairs

@@ -91,8 +91,8 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
 
 def fingerprint(cleaned: Cleaned, settings: Settings) -> tuple[LeanMinHash, int]:
     """A cleaned document's MinHash over its content shingles, and the number of shingles."""
-    minhashes, sizes = signatures([[s.text for s in cleaned.sentences]], settings.shingle_size, settings.num_perm)
-    return minhashes[0], sizes[0]
+    minhashes, sets = signatures([[s.text for s in cleaned.sentences]], settings.shingle_size, settings.num_perm)
+    return minhashes[0], sets[0].size
 
 
 def entries(
