@@ -3,7 +3,8 @@
 1. PAN text-alignment sample: passage precision / recall / PlagDet per minimum passage length.
 2. A generated derivation corpus (derivation_corpus.py) with its own seed (1; the evaluation
    corpus uses seed 0): for each rewrite threshold and lone-rewrite threshold, the four-class
-   macro F1, source attribution, share error and how often an independent article is called derived.
+   macro F1, source attribution, share error and how often an independent article is called derived;
+   then the same for the exact shingle containment that an LSH candidate pair must reach to be aligned.
 Writes a Markdown table; the chosen values are Settings' defaults.
 
     python benchmarks/calibrate.py --data ../shared/data --out benchmarks/calibration.md
@@ -54,6 +55,15 @@ def main() -> None:
             m = corpus_metrics((r.score for r in score_corpus(documents, settings, model=model)), truth)
             lines.append(f"| {rewrite} | {lone} | {m['macro_f1']:.3f} | {m['attribution']:.3f} | {m['share_mae']:.3f} | "
                          f"{m['independent_as_derived']:.3f} |")
+            print(lines[-1], file=sys.stderr)
+        lines += ["", "| candidate_verify | macro F1 | attribution | share MAE | independent classed derived | seconds |",
+                  "|---|---|---|---|---|---|"]
+        for verify in (0.0, 0.03, 0.05, 0.08):
+            began = time.time()
+            results = score_corpus(documents, base.with_overrides(candidate_verify=verify), model=model)
+            m = corpus_metrics((r.score for r in results), truth)
+            lines.append(f"| {verify} | {m['macro_f1']:.3f} | {m['attribution']:.3f} | {m['share_mae']:.3f} | "
+                         f"{m['independent_as_derived']:.3f} | {time.time() - began:.0f} |")
             print(lines[-1], file=sys.stderr)
     lines += ["", f"Took {time.time() - start:.0f} s.", ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")

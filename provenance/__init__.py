@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"  # before the imports: report/model.py reads it
+
 from .boilerplate import BoilerplateModel, load_model
+from .engine import DaskEngine, Engine, LocalEngine
 from .errors import InputError, ModelError, ProvenanceError, SettingsError
+from .filtering import Policy
+from .index import add_documents, open_index
 from .ingest import read
 from .pipeline import Analysis, Result, analyse, score_corpus
 from .settings import Settings, load_settings
@@ -19,10 +24,9 @@ from .types import (
     Score,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "Analysis", "analyse", "Block", "BoilerplateModel", "Cleaned", "Derivation", "DerivationClass", "Document", "InputError", "Match",
     "MatchKind", "ModelError", "Passage", "ProvenanceError", "Result", "Score", "Settings", "SettingsError",
-    "__version__", "load_model", "load_settings", "read", "score_corpus",
+    "__version__", "load_model", "load_settings", "read", "score_corpus", "Engine", "LocalEngine", "DaskEngine",
+    "Policy", "open_index", "add_documents",
 ]

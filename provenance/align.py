@@ -88,7 +88,9 @@ class _Rows:
         if not both.size:
             return np.zeros((len(self.counts), len(other.counts)), dtype=np.float32)
         column[both] = np.arange(1, both.size + 1)
-        return self._dense(column[self.ids], both.size + 1) @ other._dense(column[other.ids], both.size + 1).T
+        # 0/1 matrices, exact products; some BLAS builds leave a stale "invalid" flag in worker threads
+        with np.errstate(invalid="ignore"):
+            return self._dense(column[self.ids], both.size + 1) @ other._dense(column[other.ids], both.size + 1).T
 
     def _dense(self, columns: np.ndarray, width: int) -> np.ndarray:
         """Indicator rows; column 0 collects the features that are not shared, and is dropped."""

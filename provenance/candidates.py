@@ -1,45 +1,73 @@
-"""Candidate pairs by containment LSH (datasketch's LSH Ensemble): never all pairs.
+"""Candidate pairs by containment LSH (datasketch's LSH Ensemble), then verified exactly: never all pairs.
 
 A short article that copies part of a long one has a small Jaccard but a large
-containment, so the query is "which documents contain most of my shingles".
+containment, so the query is "which documents contain most of my shingles". The
+ensemble is built once over document numbers; its queries are independent, so they
+run as engine tasks, and pairs travel as NumPy arrays of document numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
 
-
-def candidate_pairs(
-    keys: Sequence[str], minhashes: Sequence[LeanMinHash], sizes: Sequence[int], threshold: float, num_perm: int = 128
-) -> set[tuple[str, str]]:
-    """Unordered pairs (sorted tuples) where one side's shingles are likely contained in the other's."""
-    entries = [(k, m, s) for k, m, s in zip(keys, minhashes, sizes) if s > 0]
-    if len(entries) < 2:
-        return set()
-    ensemble = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=min(16, len(entries)))
-    ensemble.index(entries)
-    pairs = set()
-    for key, minhash, size in entries:
-        for other in ensemble.query(minhash, size):
-            if other != key:
-                pairs.add((min(key, other), max(key, other)))
-    return pairs
+Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 
 
-def verified(pairs: set[tuple[str, str]], shingles: dict[str, np.ndarray], threshold: float) -> set[tuple[str, str]]:
-    """The pairs whose smaller shingle set really shares `threshold` of itself with the other.
+@dataclass(frozen=True)
+class Ensemble:
+    index: MinHashLSHEnsemble | None
 
-    LSH Ensemble is loose at low thresholds: on news about the same events most of its
-    pairs share only names and stock phrases. An exact intersection of the sorted shingle
-    hashes is far cheaper than aligning such a pair.
+    @classmethod
+    def build(cls, entries: Sequence[Entry], threshold: float, num_perm: int = 128) -> Ensemble:
+        if len(entries) < 2:
+            return cls(None)
+        ensemble = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=min(16, len(entries)))
+        ensemble.index(entries)
+        return cls(ensemble)
+
+
+def entries(minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> list[Entry]:
+    """What the ensemble indexes: documents with at least one shingle."""
+    return [(i, m, s.size) for i, (m, s) in enumerate(zip(minhashes, sets)) if s.size]
+
+
+def query(entries: Sequence[Entry], ensemble: Ensemble) -> list[np.ndarray]:
+    """The (smaller, larger) document-number pairs where one side's shingles are likely in the other's."""
+    if ensemble.index is None:
+        return []
+    found = [(key, other) for key, minhash, size in entries for other in ensemble.index.query(minhash, size) if other != key]
+    pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
+    return [np.sort(pairs, axis=1)]
+
+
+def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """All query results as one sorted array of distinct pairs."""
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(parts), axis=0)
+
+
+def verified(pairs: np.ndarray, sets: Sequence[np.ndarray], threshold: float) -> np.ndarray:
+    """For pairs sorted by their first document: does the smaller shingle set have `threshold` of itself in the other?
+
+    LSH Ensemble is loose at low thresholds: on news of the same events most of its pairs
+    share only names and stock phrases, and this exact count is far cheaper than aligning
+    such a pair. All pairs of one first document are counted in one array operation.
     """
-    kept = set()
-    for x, y in pairs:
-        a, b = shingles[x], shingles[y]
-        shared = np.intersect1d(a, b, assume_unique=True).size
-        if shared >= threshold * min(a.size, b.size):
-            kept.add((x, y))
-    return kept
+    keep = np.zeros(len(pairs), dtype=bool)
+    if not len(pairs):
+        return keep
+    firsts, starts = np.unique(pairs[:, 0], return_index=True)
+    for first, lo, hi in zip(firsts, starts, [*starts[1:], len(pairs)]):
+        a = sets[first]
+        others = [sets[j] for j in pairs[lo:hi, 1]]
+        sizes = np.array([b.size for b in others])
+        flat = np.concatenate(others)
+        hits = a[np.minimum(np.searchsorted(a, flat), a.size - 1)] == flat
+        shared = np.add.reduceat(hits, np.cumsum(sizes) - sizes)
+        keep[lo:hi] = shared >= threshold * np.minimum(a.size, sizes)
+    return keep

@@ -13,10 +13,10 @@ from functools import cached_property
 
 import numpy as np
 
+from . import candidates
 from .align import DocumentProfile, align_pair, profile
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
-from .candidates import candidate_pairs, verified
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
@@ -93,7 +93,8 @@ def analyse(
 
 
 Alignment = tuple[list[Match], list[Passage]]
-PAIRS_PER_TASK = 2000
+PAIRS_PER_TASK = 20_000
+DOCUMENTS_PER_QUERY = 500
 
 
 class _Aligner:
@@ -126,8 +127,12 @@ class _Aligner:
 class _Corpus:
     """What every alignment task shares; its aligner is built in each worker, never sent."""
 
-    def __init__(self, docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings) -> None:
+    def __init__(
+        self, docs: Sequence[Cleaned], shingles: Sequence[np.ndarray], reference_ids: frozenset[str], settings: Settings
+    ) -> None:
+        self.numbered = list(docs)
         self.docs = {d.document.id: d for d in docs}
+        self.shingles = list(shingles)
         self.reference_ids = reference_ids
         self.settings = settings
 
@@ -143,20 +148,22 @@ def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources."""
-    keys = [d.document.id for d in docs]
+    engine = engine or LocalEngine(1)
     minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
-    pairs = candidate_pairs(keys, minhashes, [s.size for s in sets], settings.candidate_containment, settings.num_perm)
-    pairs = verified(pairs, dict(zip(keys, sets)), settings.candidate_verify)
-    found = (engine or LocalEngine(1)).map(_derive, sorted(pairs), _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK)
+    indexed = candidates.entries(minhashes, sets)
+    ensemble = candidates.Ensemble.build(indexed, settings.candidate_containment, settings.num_perm)
+    pairs = candidates.unique_pairs(engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
     out: dict[str, list[Derivation]] = {}
-    for derivation in found:
-        if derivation is not None:
-            out.setdefault(derivation.document, []).append(derivation)
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, sets, reference_ids, settings), PAIRS_PER_TASK):
+        out.setdefault(derivation.document, []).append(derivation)
     return out
 
 
-def _derive(pairs: Sequence[tuple[str, str]], corpus: _Corpus) -> list[Derivation | None]:
-    return [_derivation(corpus.docs[x], corpus.docs[y], corpus) for x, y in pairs]
+def _derive(pairs: np.ndarray, corpus: _Corpus) -> list[Derivation]:
+    """The derivations among candidate pairs (document numbers) that pass the exact shingle check."""
+    keep = candidates.verified(pairs, corpus.shingles, corpus.settings.candidate_verify)
+    found = (_derivation(corpus.numbered[x], corpus.numbered[y], corpus) for x, y in pairs[keep])
+    return [d for d in found if d is not None]
 
 
 def _derivation(x: Cleaned, y: Cleaned, corpus: _Corpus) -> Derivation | None:

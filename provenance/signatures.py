@@ -20,7 +20,9 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
-from datasketch.minhash import _fmix  # the scheme's pre-mix, imported so it can never drift from datasketch's
+from datasketch.minhash import (
+    _fmix,  # the scheme's pre-mix, imported so it can never drift from datasketch's
+)
 
 from .features import STOPWORDS
 

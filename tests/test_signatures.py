@@ -6,7 +6,14 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.signatures import EMPTY, SCHEME, SEED, shingle_hashes, signature_matrix, signatures
+from provenance.signatures import (
+    EMPTY,
+    SCHEME,
+    SEED,
+    shingle_hashes,
+    signature_matrix,
+    signatures,
+)
 
 WORDS = st.sampled_from(["council", "voted", "bridge", "the", "of", "1999", "7", "Über", "Brücke", "a", "closed", "city"])
 SENTENCES = st.lists(WORDS, max_size=12).map(" ".join)
@@ -53,8 +60,12 @@ def test_verification_keeps_only_pairs_that_really_share_shingles():
 
     from provenance.candidates import verified
 
-    sets = {"wire": np.arange(100, dtype=np.uint32), "copy": np.arange(80, 130, dtype=np.uint32),
-            "names": np.concatenate([np.arange(2), np.arange(1000, 1098)]).astype(np.uint32)}
-    pairs = {("copy", "wire"), ("names", "wire")}
-    assert verified(pairs, sets, 0.05) == {("copy", "wire")}  # 20 of 50 shared; 2 of 100
-    assert verified(pairs, sets, 0.01) == pairs
+    wire, copy = np.arange(100, dtype=np.uint32), np.arange(80, 130, dtype=np.uint32)
+    names = np.concatenate([np.arange(2), np.arange(1000, 1098)]).astype(np.uint32)
+    sets = [wire, copy, names]
+    pairs = np.array([[0, 1], [0, 2], [1, 2]])
+    assert verified(pairs, sets, 0.05).tolist() == [True, False, False]  # 20 of the smaller 50; 2 of 100; none
+    assert verified(pairs, sets, 0.4).tolist() == [True, False, False]
+    assert verified(pairs, sets, 0.41).tolist() == [False, False, False]
+    assert verified(pairs, sets, 0.02).tolist() == [True, True, False]
+    assert verified(np.zeros((0, 2), dtype=np.int64), sets, 0.05).size == 0
