@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(BIN)/provenance eval derivation build/corpus-10k $(DATA)/pan-text-alignment-sample > benchmarks/derivation.json
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
+	$(BIN)/python benchmarks/signatures.py --data $(DATA) --out benchmarks/signatures.md
+	$(BIN)/python benchmarks/scale.py --data $(DATA) --sizes 2000 5000 10000 20000 --out benchmarks/scale.md
 
 clean:
 	rm -rf $(VENV) $(SEMANTIC_VENV) build dist .pytest_cache

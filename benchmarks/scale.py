@@ -4,7 +4,8 @@
 
 Each size is a fresh corpus from derivation_corpus.py (seed 0), scored by the CLI as a
 user would run it (`-f jsonl -o FILE`, all cores). Peak memory is the largest sum of the
-resident set sizes of the command and all its worker processes, sampled every 0.2 s.
+proportional set sizes (PSS: pages a forked worker shares with its parent count once) of the
+command and all its worker processes, sampled every 0.2 s.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in `pid` and all its descendants (from /proc)."""
+def tree_pss(pid: int) -> int:
+    """Bytes of memory `pid` and all its descendants use, shared pages split between them (from /proc)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * 4096
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
             with open(f"/proc/{current}/task/{current}/children") as children:
                 todo += [int(c) for c in children.read().split()]
         except (FileNotFoundError, ProcessLookupError):
@@ -38,7 +39,7 @@ def measure(command: list[str]) -> tuple[float, int]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        peak = max(peak, tree_pss(process.pid))
         time.sleep(0.2)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
@@ -66,7 +67,7 @@ def main() -> None:
     lines = ["# End-to-end `provenance score` on generated corpora", "",
              f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` (2 cores, all used; "
              "corpus generation not timed).", "",
-             "| documents | seconds | documents/s | peak memory (GiB, all processes) | time × vs previous |",
+             "| documents | seconds | documents/s | peak memory (GiB PSS, all processes) | time × vs previous |",
              "|---:|---:|---:|---:|---:|"]
     for i, (size, seconds, peak) in enumerate(rows):
         growth = f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else ""

@@ -20,7 +20,7 @@ from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .filtering import Policy, kept_record
-from .index import add_documents, fingerprint, open_index
+from .index import add_documents, fingerprints, open_index
 from .ingest import read
 from .pipeline import Analysis, analyse
 from .report import atomic_output, write, write_report
@@ -383,7 +383,8 @@ def index_query(
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
     items = list(read(paths, settings.max_document_chars))
-    cleaned = iter(clean_batch([d for d in items if not isinstance(d, InputError)], _model(model), settings))
+    cleaned = clean_batch([d for d in items if not isinstance(d, InputError)], _model(model), settings)
+    signed = iter(fingerprints(cleaned, settings))
     failed = 0
     with atomic_output(output) as stream:
         for item in items:
@@ -391,7 +392,7 @@ def index_query(
                 typer.echo(f"provenance: {item}", err=True)
                 failed += 1
                 continue
-            minhash, _ = fingerprint(next(cleaned), settings)
+            minhash, _ = next(signed)
             found = [{"id": i, "jaccard": round(minhash.jaccard(index.signature(i)), 4)} for i in index.query(minhash)]
             found.sort(key=lambda f: (-f["jaccard"], f["id"]))
             stream.write(json.dumps({"id": item.id, "candidates": found}, ensure_ascii=False) + "\n")

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def _corpus(path: Path, documents: int) -> None:
 
 def _count(index: Path) -> int:
     try:
-        with sqlite3.connect(index, timeout=0.1) as db:
+        with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True, timeout=0.1)) as db:  # never creates it
             return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     except sqlite3.OperationalError:
         return 0

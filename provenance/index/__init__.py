@@ -89,18 +89,18 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
     return SqliteIndex(location, Bands.for_settings(settings), create)
 
 
-def fingerprint(cleaned: Cleaned, settings: Settings) -> tuple[LeanMinHash, int]:
-    """A cleaned document's MinHash over its content shingles, and the number of shingles."""
-    minhashes, sets = signatures([[s.text for s in cleaned.sentences]], settings.shingle_size, settings.num_perm)
-    return minhashes[0], sets[0].size
+def fingerprints(batch: Sequence[Cleaned], settings: Settings) -> list[tuple[LeanMinHash, int]]:
+    """Each cleaned document's MinHash over its content shingles, and the number of shingles."""
+    minhashes, sets = signatures([[s.text for s in c.sentences] for c in batch], settings.shingle_size, settings.num_perm)
+    return [(m, s.size) for m, s in zip(minhashes, sets)]
 
 
 def entries(
     documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
 ) -> Iterator[Entry]:
-    for cleaned in clean_batch(documents, model, settings, engine):
-        minhash, size = fingerprint(cleaned, settings)
-        yield Entry(cleaned.document, minhash, size)
+    cleaned = clean_batch(documents, model, settings, engine)
+    for c, (minhash, size) in zip(cleaned, fingerprints(cleaned, settings)):
+        yield Entry(c.document, minhash, size)
 
 
 def add_documents(
@@ -126,7 +126,7 @@ def archive_sources(
 ) -> list[Document]:
     """The indexed documents that LSH says may share text with any document of the batch (not the batch's own ids)."""
     own = {c.document.id for c in batch}
-    found = sorted({i for c in batch for i in index.query(fingerprint(c, settings)[0])} - own)
+    found = sorted({i for minhash, _ in fingerprints(batch, settings) for i in index.query(minhash)} - own)
     return index.documents(found)
 
 
