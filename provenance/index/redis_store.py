@@ -8,7 +8,6 @@ which happens after its LSH insert, so a re-run after a kill completes it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import islice
 
 import redis
 from datasketch import LeanMinHash, MinHashLSH
@@ -54,20 +53,17 @@ class RedisIndex:
         return Bands(stored["num_perm"], stored["b"], stored["r"])
 
     def add(self, entries: Iterable[Entry]) -> int:
-        added = 0
-        iterator = iter(entries)
-        while batch := [e for e in islice(iterator, BATCH)]:
-            new = [e for e in batch if e.document.id not in self]
-            with self.lsh.insertion_session(buffer_size=BATCH) as session:
-                for entry in new:
-                    session.insert(entry.document.id.encode(), entry.signature, check_duplication=False)
-            if new:
-                pipe = self.redis.pipeline()
-                pipe.hset(self.sigs, mapping={e.document.id: encode_signature(e) for e in new})
-                pipe.hset(self.docs, mapping={e.document.id: encode_document(e.document) for e in new})
-                pipe.execute()
-            added += len(new)
-        return added
+        """LSH inserts first, then the documents in one MULTI/EXEC: a document is there once its hash entry is."""
+        new = [e for e in entries if e.document.id not in self]
+        with self.lsh.insertion_session(buffer_size=BATCH) as session:
+            for entry in new:
+                session.insert(entry.document.id.encode(), entry.signature, check_duplication=False)
+        if new:
+            pipe = self.redis.pipeline()
+            pipe.hset(self.sigs, mapping={e.document.id: encode_signature(e) for e in new})
+            pipe.hset(self.docs, mapping={e.document.id: encode_document(e.document) for e in new})
+            pipe.execute()
+        return len(new)
 
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from itertools import islice
 from pathlib import Path
 
 from datasketch import LeanMinHash
@@ -55,24 +54,23 @@ class SqliteIndex:
         return Bands(stored["num_perm"], stored["b"], stored["r"])
 
     def add(self, entries: Iterable[Entry]) -> int:
-        """Adds in transactions of BATCH documents; ids already present are skipped, so a re-run completes a killed add."""
+        """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
+        present are skipped, so a re-run completes a killed add."""
         added = 0
-        iterator = iter(entries)
-        while batch := list(islice(iterator, BATCH)):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for entry in batch:
-                    if entry.document.id in self:
-                        continue
-                    self.db.execute("INSERT INTO documents VALUES (?, ?, ?)",
-                                    (entry.document.id, encode_signature(entry), encode_document(entry.document)))
-                    self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
-                                        ((i, key, entry.document.id) for i, key in enumerate(self.bands.keys(entry.signature))))
-                    added += 1
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for entry in entries:
+                if entry.document.id in self:
+                    continue
+                self.db.execute("INSERT INTO documents VALUES (?, ?, ?)",
+                                (entry.document.id, encode_signature(entry), encode_document(entry.document)))
+                self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
+                                    ((i, key, entry.document.id) for i, key in enumerate(self.bands.keys(entry.signature))))
+                added += 1
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         return added
 
     def __contains__(self, doc_id: object) -> bool:
