@@ -5,9 +5,9 @@ letters dropped, never across a sentence boundary): light edits and rewrites kee
 many of them, so containment survives where whole-text 5-grams do not.
 
 Python's regex tokeniser and a per-shingle hash call cost more than the MinHash
-itself, so the whole batch is tokenised and hashed as one byte array: word
-boundaries from a character-class table, word hashes by a sum of byte × random
-multiplier per position, shingle hashes by combining neighbours. The MinHash is
+itself, so a few hundred documents at a time are tokenised and hashed as one byte
+array: word boundaries from a character-class table, polynomial word hashes from one
+prefix sum, shingle hashes by combining neighbours. The MinHash is
 datasketch's "affine32" scheme (its permutations, its pre-mix) applied to many
 documents in one array operation: row for row what `MinHash.update_batch` gives,
 which a test checks. Signatures are datasketch LeanMinHash objects.
@@ -118,8 +118,16 @@ def _is_stopword(hashes: np.ndarray) -> np.ndarray:
     return _STOPWORDS[(hashes >> _STOP_SHIFT) & np.uint64(0xFFFF)] == hashes
 
 
+DOCUMENTS_PER_ARRAY = 256  # bounds the byte array and its 8-byte-per-byte temporaries (~1 MB of text)
+
+
 def shingle_hashes(documents: Sequence[Sequence[str]], size: int = 2) -> list[np.ndarray]:
     """Each document's set of shingle hashes (sorted, unique, 32-bit); a document is a list of sentences."""
+    return [hashes for start in range(0, len(documents), DOCUMENTS_PER_ARRAY)
+            for hashes in _shingle_hashes(documents[start:start + DOCUMENTS_PER_ARRAY], size)]
+
+
+def _shingle_hashes(documents: Sequence[Sequence[str]], size: int) -> list[np.ndarray]:
     text = b"\x00".join(b"\n".join(s.replace("\x00", " ").encode("utf-8", "replace") for s in sentences)
                         for sentences in documents)
     data = np.frombuffer(text, dtype=np.uint8)
