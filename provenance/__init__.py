@@ -12,17 +12,7 @@ from .index import add_documents, open_index
 from .ingest import read
 from .pipeline import Analysis, Result, analyse, score_corpus
 from .settings import Settings, load_settings
-from .types import (
-    Block,
-    Cleaned,
-    Derivation,
-    DerivationClass,
-    Document,
-    Match,
-    MatchKind,
-    Passage,
-    Score,
-)
+from .types import Block, Cleaned, Derivation, DerivationClass, Document, Match, MatchKind, Passage, Score
 
 __all__ = [
     "Analysis", "analyse", "Block", "BoilerplateModel", "Cleaned", "Derivation", "DerivationClass", "Document", "InputError", "Match",

@@ -9,7 +9,6 @@ run as engine tasks, and pairs travel as NumPy arrays of document numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
@@ -17,17 +16,13 @@ from datasketch import LeanMinHash, MinHashLSHEnsemble
 Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 
 
-@dataclass(frozen=True)
-class Ensemble:
-    index: MinHashLSHEnsemble | None
-
-    @classmethod
-    def build(cls, entries: Sequence[Entry], threshold: float, num_perm: int = 128) -> Ensemble:
-        if len(entries) < 2:
-            return cls(None)
-        ensemble = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=min(16, len(entries)))
-        ensemble.index(entries)
-        return cls(ensemble)
+def ensemble(entries: Sequence[Entry], threshold: float, num_perm: int = 128) -> MinHashLSHEnsemble | None:
+    """The containment index over `entries`; None when there is nothing to pair."""
+    if len(entries) < 2:
+        return None
+    index = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=min(16, len(entries)))
+    index.index(entries)
+    return index
 
 
 def entries(minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> list[Entry]:
@@ -35,11 +30,11 @@ def entries(minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> lis
     return [(i, m, s.size) for i, (m, s) in enumerate(zip(minhashes, sets)) if s.size]
 
 
-def query(entries: Sequence[Entry], ensemble: Ensemble) -> list[np.ndarray]:
+def query(entries: Sequence[Entry], index: MinHashLSHEnsemble | None) -> list[np.ndarray]:
     """The (smaller, larger) document-number pairs where one side's shingles are likely in the other's."""
-    if ensemble.index is None:
+    if index is None:
         return []
-    found = [(key, other) for key, minhash, size in entries for other in ensemble.index.query(minhash, size) if other != key]
+    found = [(key, other) for key, minhash, size in entries for other in index.query(minhash, size) if other != key]
     pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
     return [np.sort(pairs, axis=1)]
 

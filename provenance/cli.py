@@ -25,7 +25,8 @@ from .ingest import read
 from .pipeline import Analysis, analyse
 from .report import atomic_output, write, write_report
 from .report.records import record
-from .settings import load_settings
+from .settings import Settings, load_settings
+from .types import Cleaned, Document
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
                   no_args_is_help=True, add_completion=False)
@@ -189,6 +190,16 @@ def report(
     raise _exit_for(analysis)
 
 
+def _clean_each(
+    items: list[Document | InputError], model: BoilerplateModel, settings: Settings
+) -> tuple[list[Cleaned], int]:
+    """The documents cleaned, in input order, and how many inputs failed (each said on stderr)."""
+    failed = [item for item in items if isinstance(item, InputError)]
+    for error in failed:
+        typer.echo(f"provenance: {error}", err=True)
+    return clean_batch([d for d in items if not isinstance(d, InputError)], model, settings), len(failed)
+
+
 @app.command()
 def clean(
     paths: Paths,
@@ -204,25 +215,19 @@ def clean(
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
     items = list(read(paths, settings.max_document_chars))
-    cleaned_documents = iter(clean_batch([d for d in items if not isinstance(d, InputError)], boilerplate, settings))
-    failed = 0
+    cleaned_documents, failed = _clean_each(items, boilerplate, settings)
     with atomic_output(output) as stream:
-        for item in items:
-            if isinstance(item, InputError):
-                typer.echo(f"provenance: {item}", err=True)
-                failed += 1
-                continue
-            cleaned = next(cleaned_documents)
+        for cleaned in cleaned_documents:
             if fmt is CleanFormat.jsonl:
                 for b in cleaned.blocks:
                     stream.write(json.dumps({
-                        "id": item.id, "index": b.block.index, "content": b.is_content,
+                        "id": cleaned.document.id, "index": b.block.index, "content": b.is_content,
                         "probability": round(b.content_probability, 4), "kind": b.block.kind.value,
                         "text": b.block.text, "trimmed": b.block.trimmed or None,
                     }, ensure_ascii=False) + "\n")
             else:
                 if len(items) > 1:
-                    stream.write(f"==> {item.id} <==\n")
+                    stream.write(f"==> {cleaned.document.id} <==\n")
                 stream.write(cleaned.text + "\n")
     raise typer.Exit(1 if failed else 0)
 
@@ -379,24 +384,19 @@ def index_query(
     """For each document, the indexed documents LSH finds, with their estimated Jaccard similarity (JSONL)."""
     try:
         settings = load_settings(config)
+        boilerplate = _model(model)
         index = open_index(location, settings)
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
-    items = list(read(paths, settings.max_document_chars))
-    cleaned = clean_batch([d for d in items if not isinstance(d, InputError)], _model(model), settings)
-    signed = iter(fingerprints(cleaned, settings))
-    failed = 0
-    with atomic_output(output) as stream:
-        for item in items:
-            if isinstance(item, InputError):
-                typer.echo(f"provenance: {item}", err=True)
-                failed += 1
-                continue
-            minhash, _ = next(signed)
-            found = [{"id": i, "jaccard": round(minhash.jaccard(index.signature(i)), 4)} for i in index.query(minhash)]
-            found.sort(key=lambda f: (-f["jaccard"], f["id"]))
-            stream.write(json.dumps({"id": item.id, "candidates": found}, ensure_ascii=False) + "\n")
-    index.close()
+    try:
+        cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
+        with atomic_output(output) as stream:
+            for document, minhash in zip(cleaned, fingerprints(cleaned, settings)):
+                found = [{"id": i, "jaccard": round(minhash.jaccard(index.signature(i)), 4)} for i in index.query(minhash)]
+                found.sort(key=lambda f: (-f["jaccard"], f["id"]))
+                stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")
+    finally:
+        index.close()
     raise typer.Exit(1 if failed else 0)
 
 

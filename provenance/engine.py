@@ -51,8 +51,7 @@ class LocalEngine(Engine):
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
         parts = chunks(items, chunk_size)
         if self.jobs == 1 or len(parts) < 2:
-            with single_threaded():
-                return [r for part in parts for r in task(part, shared)]
+            return [r for part in parts for r in _call(task, part, shared)]
         # fork: workers inherit `shared` (model, documents) without pickling it
         context = multiprocessing.get_context("fork")
         with context.Pool(min(self.jobs, len(parts)), initializer=_share, initargs=(shared,)) as pool:
@@ -66,8 +65,13 @@ def _share(shared: Any) -> None:
 
 def _run(job: tuple[Task, Sequence[Any]]) -> list[Any]:
     task, part = job
+    return _call(task, part, _shared)
+
+
+def _call(task: Task, part: Sequence[Any], shared: Any) -> list[Any]:
+    """One task, with BLAS/OpenMP held to one thread: the engines give each core its own task."""
     with single_threaded():
-        return task(part, _shared)
+        return task(part, shared)
 
 
 class DaskEngine(Engine):
@@ -88,7 +92,7 @@ class DaskEngine(Engine):
         if not parts:
             return []
         shared_future = self.client.scatter(shared, broadcast=True)
-        futures = self.client.map(_run_dask, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
+        futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
                                   pure=False)
         return [r for result in self.client.gather(futures) for r in result]
 
@@ -96,11 +100,6 @@ class DaskEngine(Engine):
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def _run_dask(task: Task, part: Sequence[Any], shared: Any) -> list[Any]:
-    with single_threaded():
-        return task(part, shared)
 
 
 def engine(name: str = "local", jobs: int | None = None, scheduler: str | None = None) -> Engine:

@@ -151,7 +151,7 @@ def find_derivations(
     engine = engine or LocalEngine(1)
     minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
     indexed = candidates.entries(minhashes, sets)
-    ensemble = candidates.Ensemble.build(indexed, settings.candidate_containment, settings.num_perm)
+    ensemble = candidates.ensemble(indexed, settings.candidate_containment, settings.num_perm)
     pairs = candidates.unique_pairs(engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
     out: dict[str, list[Derivation]] = {}
     for derivation in engine.map(_derive, pairs, _Corpus(docs, sets, reference_ids, settings), PAIRS_PER_TASK):

@@ -16,15 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from .settings import Settings
-from .types import (
-    Cleaned,
-    Derivation,
-    DerivationClass,
-    Match,
-    MatchKind,
-    Score,
-    SourceShare,
-)
+from .types import Cleaned, Derivation, DerivationClass, Match, MatchKind, Score, SourceShare
 
 
 def match_weight(match: Match, settings: Settings) -> float:

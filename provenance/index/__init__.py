@@ -24,7 +24,7 @@ from ..cleaning import clean_batch
 from ..engine import Engine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import from_bytes, signatures, to_bytes
+from ..signatures import signatures
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -38,7 +38,6 @@ class IndexStoreError(ProvenanceError):
 class Entry:
     document: Document
     signature: LeanMinHash
-    size: int
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,18 @@ class Bands:
     def for_settings(cls, settings: Settings) -> Bands:
         lsh = MinHashLSH(threshold=settings.index_threshold, num_perm=settings.num_perm)
         return cls(settings.num_perm, lsh.b, lsh.r)
+
+    def as_stored(self, stored: dict[str, int], location: str) -> Bands:
+        """The banding an existing index was built with (these bands for a new, empty one);
+        another number of permutations is an error, since its signatures could not be compared."""
+        if not stored:
+            return self
+        if stored["num_perm"] != self.num_perm:
+            raise IndexStoreError(f"{location} was built with num_perm={stored['num_perm']}, not {self.num_perm}")
+        return Bands(stored["num_perm"], stored["b"], stored["r"])
+
+    def meta(self) -> dict[str, int]:
+        return {"num_perm": self.num_perm, "b": self.b, "r": self.r}
 
     def keys(self, minhash: LeanMinHash) -> list[bytes]:
         """The same band keys datasketch's MinHashLSH stores (byte-swapped hash value runs)."""
@@ -89,18 +100,17 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
     return SqliteIndex(location, Bands.for_settings(settings), create)
 
 
-def fingerprints(batch: Sequence[Cleaned], settings: Settings) -> list[tuple[LeanMinHash, int]]:
-    """Each cleaned document's MinHash over its content shingles, and the number of shingles."""
-    minhashes, sets = signatures([[s.text for s in c.sentences] for c in batch], settings.shingle_size, settings.num_perm)
-    return [(m, s.size) for m, s in zip(minhashes, sets)]
+def fingerprints(batch: Sequence[Cleaned], settings: Settings) -> list[LeanMinHash]:
+    """Each cleaned document's MinHash over its content shingles."""
+    return signatures([[s.text for s in c.sentences] for c in batch], settings.shingle_size, settings.num_perm)[0]
 
 
 def entries(
     documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
 ) -> Iterator[Entry]:
     cleaned = clean_batch(documents, model, settings, engine)
-    for c, (minhash, size) in zip(cleaned, fingerprints(cleaned, settings)):
-        yield Entry(c.document, minhash, size)
+    for c, minhash in zip(cleaned, fingerprints(cleaned, settings)):
+        yield Entry(c.document, minhash)
 
 
 def add_documents(
@@ -126,7 +136,7 @@ def archive_sources(
 ) -> list[Document]:
     """The indexed documents that LSH says may share text with any document of the batch (not the batch's own ids)."""
     own = {c.document.id for c in batch}
-    found = sorted({i for minhash, _ in fingerprints(batch, settings) for i in index.query(minhash)} - own)
+    found = sorted({i for minhash in fingerprints(batch, settings) for i in index.query(minhash)} - own)
     return index.documents(found)
 
 
@@ -136,11 +146,3 @@ def encode_document(document: Document) -> bytes:
 
 def decode_document(data: bytes) -> Document:
     return Document(**json.loads(zlib.decompress(data)))
-
-
-def encode_signature(entry: Entry) -> bytes:
-    return entry.size.to_bytes(8, "little") + to_bytes(entry.signature)
-
-
-def decode_signature(data: bytes) -> tuple[LeanMinHash, int]:
-    return from_bytes(data[8:]), int.from_bytes(data[:8], "little")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import redis
 from datasketch import LeanMinHash, MinHashLSH
 
+from ..signatures import from_bytes, to_bytes
 from ..types import Document
 from . import (
     BATCH,
@@ -19,9 +20,7 @@ from . import (
     Entry,
     IndexStoreError,
     decode_document,
-    decode_signature,
     encode_document,
-    encode_signature,
 )
 
 BASENAME = b"provenance"
@@ -46,11 +45,8 @@ class RedisIndex:
     def _check(self, bands: Bands) -> Bands:
         stored = {k.decode(): int(v) for k, v in self.redis.hgetall(self.meta).items()}
         if not stored:
-            self.redis.hset(self.meta, mapping={"num_perm": bands.num_perm, "b": bands.b, "r": bands.r})
-            return bands
-        if stored["num_perm"] != bands.num_perm:
-            raise IndexStoreError(f"{self.url} holds an index with num_perm={stored['num_perm']}, not {bands.num_perm}")
-        return Bands(stored["num_perm"], stored["b"], stored["r"])
+            self.redis.hset(self.meta, mapping=bands.meta())
+        return bands.as_stored(stored, self.url)
 
     def add(self, entries: Iterable[Entry]) -> int:
         """LSH inserts first, then the documents in one MULTI/EXEC: a document is there once its hash entry is."""
@@ -60,7 +56,7 @@ class RedisIndex:
                 session.insert(entry.document.id.encode(), entry.signature, check_duplication=False)
         if new:
             pipe = self.redis.pipeline()
-            pipe.hset(self.sigs, mapping={e.document.id: encode_signature(e) for e in new})
+            pipe.hset(self.sigs, mapping={e.document.id: to_bytes(e.signature) for e in new})
             pipe.hset(self.docs, mapping={e.document.id: encode_document(e.document) for e in new})
             pipe.execute()
         return len(new)
@@ -80,7 +76,7 @@ class RedisIndex:
         blob = self.redis.hget(self.sigs, doc_id)
         if blob is None:
             raise KeyError(doc_id)
-        return decode_signature(blob)[0]
+        return from_bytes(blob)
 
     def stats(self) -> dict[str, object]:
         return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),

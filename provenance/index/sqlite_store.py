@@ -8,6 +8,7 @@ from pathlib import Path
 
 from datasketch import LeanMinHash
 
+from ..signatures import from_bytes, to_bytes
 from ..types import Document
 from . import (
     BATCH,
@@ -15,9 +16,7 @@ from . import (
     Entry,
     IndexStoreError,
     decode_document,
-    decode_signature,
     encode_document,
-    encode_signature,
 )
 
 SCHEMA = """
@@ -44,14 +43,11 @@ class SqliteIndex:
 
     def _check(self, bands: Bands) -> Bands:
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
-        wanted = {"num_perm": bands.num_perm, "b": bands.b, "r": bands.r}
         if not stored:
-            with self.db:
-                self.db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
-            return bands
-        if stored["num_perm"] != bands.num_perm:
-            raise IndexStoreError(f"{self.path} was built with num_perm={stored['num_perm']}, not {bands.num_perm}")
-        return Bands(stored["num_perm"], stored["b"], stored["r"])
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT INTO meta VALUES (?, ?)", bands.meta().items())
+            self.db.execute("COMMIT")
+        return bands.as_stored(stored, str(self.path))
 
     def add(self, entries: Iterable[Entry]) -> int:
         """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
@@ -63,7 +59,7 @@ class SqliteIndex:
                 if entry.document.id in self:
                     continue
                 self.db.execute("INSERT INTO documents VALUES (?, ?, ?)",
-                                (entry.document.id, encode_signature(entry), encode_document(entry.document)))
+                                (entry.document.id, to_bytes(entry.signature), encode_document(entry.document)))
                 self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
                                     ((i, key, entry.document.id) for i, key in enumerate(self.bands.keys(entry.signature))))
                 added += 1
@@ -93,7 +89,7 @@ class SqliteIndex:
         row = self.db.execute("SELECT signature FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise KeyError(doc_id)
-        return decode_signature(row[0])[0]
+        return from_bytes(row[0])
 
     def stats(self) -> dict[str, object]:
         count = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
