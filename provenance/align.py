@@ -6,7 +6,8 @@ a rewrite keeps its source's order while an independent report of the same event
 does not. Matches then spread to neighbours that sentence boundaries hide: half of
 a split source sentence, or a sentence copied only in part at a passage's edge.
 Passages shorter than `min_passage_tokens`, and passages of rewritten sentences none
-of which is close, are dropped: shared names or a stock phrase are not reuse.
+of which is close or that share few content words with their source, are dropped:
+shared names or a stock phrase are not reuse.
 """
 
 from __future__ import annotations
@@ -42,27 +43,21 @@ def profile(sentence: str) -> SentenceProfile:
     )
 
 
-def _containment(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a) if a else 0.0
-
-
-class DocumentProfile(Sequence[SentenceProfile]):
-    """A document's sentence profiles with their stems and trigrams as integer ids.
+class DocumentProfile:
+    """A document's sentence profiles as integer ids: each sentence's stems and trigrams are one row.
 
     Documents profiled with one shared `vocabulary` are compared by one matrix product
-    per pair instead of a Python loop over every sentence pair.
+    per pair instead of a Python loop over every sentence pair; keeping ids rather than
+    sets of strings makes a profile about a fifth of the size.
     """
 
     def __init__(self, sentences: Sequence[SentenceProfile], vocabulary: dict[object, int]) -> None:
-        self.sentences = list(sentences)
-        self.stems = _Rows([s.stems for s in self.sentences], vocabulary)
-        self.trigrams = _Rows([s.trigrams for s in self.sentences], vocabulary)
+        self.stems = _Rows([s.stems for s in sentences], vocabulary)
+        self.trigrams = _Rows([s.trigrams for s in sentences], vocabulary)
+        self.tokens = np.array([s.tokens for s in sentences], dtype=np.int64)
 
     def __len__(self) -> int:
-        return len(self.sentences)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        return self.sentences[index]
+        return len(self.tokens)
 
 
 class _Rows:
@@ -73,6 +68,16 @@ class _Rows:
         self.bound = len(vocabulary)  # every id is below it
         self.counts = np.array([len(row) for row in rows], dtype=np.int64)
         self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
+
+    def row(self, i: int) -> np.ndarray:
+        return self.ids[self.indptr[i]:self.indptr[i + 1]]
+
+    def overlap(self, i: int, other: _Rows, j: int) -> int:
+        """|row_i ∩ other's row_j|."""
+        return np.intersect1d(self.row(i), other.row(j), assume_unique=True).size
+
+    def containment(self, i: int, other: _Rows, j: int) -> float:
+        return self.overlap(i, other, j) / self.counts[i] if self.counts[i] else 0.0
 
     def shared(self, other: _Rows) -> np.ndarray:
         """|row_i ∩ other_j| for every pair: indicator rows over the features the two documents share.
@@ -111,11 +116,19 @@ def _scratch(size: int) -> np.ndarray:
     return _column
 
 
-def similarity_matrices(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile]) -> tuple[np.ndarray, np.ndarray]:
+Profiles = Sequence[SentenceProfile] | DocumentProfile
+
+
+def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfile]:
+    if isinstance(a, DocumentProfile) and isinstance(b, DocumentProfile):
+        return a, b
+    vocabulary: dict[object, int] = {}
+    return DocumentProfile(list(a), vocabulary), DocumentProfile(list(b), vocabulary)
+
+
+def similarity_matrices(a: Profiles, b: Profiles) -> tuple[np.ndarray, np.ndarray]:
     """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
-    if not isinstance(a, DocumentProfile) or not isinstance(b, DocumentProfile):
-        vocabulary: dict[object, int] = {}
-        a, b = DocumentProfile(a, vocabulary), DocumentProfile(b, vocabulary)
+    a, b = _profiled(a, b)
     if not len(a) or not len(b):
         return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
     shared_stems = a.stems.shared(b.stems)
@@ -127,12 +140,10 @@ def similarity_matrices(a: Sequence[SentenceProfile], b: Sequence[SentenceProfil
 
 
 def align_pair(
-    a: Sequence[SentenceProfile],
-    b: Sequence[SentenceProfile],
-    settings: Settings,
-    semantic: np.ndarray | None = None,
+    a: Profiles, b: Profiles, settings: Settings, semantic: np.ndarray | None = None
 ) -> tuple[list[Match], list[Passage]]:
     """`semantic`, when given, is the sentences' embedding cosine (the semantic extra)."""
+    a, b = _profiled(a, b)
     lexical, verbatim = similarity_matrices(a, b)
     if semantic is not None:
         lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
@@ -150,12 +161,12 @@ def align_pair(
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
     _grow(a, b, matches, settings)
     ordered = [matches[i] for i in sorted(matches)]
-    keep = [p for p in merge_passages(ordered) if _is_reuse(p, a, ordered, settings)]
+    keep = [p for p in merge_passages(ordered) if _is_reuse(p, a, b, ordered, settings)]
     kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
     return [m for m in ordered if m.a in kept_rows], keep
 
 
-def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: dict[int, Match], settings: Settings) -> None:
+def _grow(a: DocumentProfile, b: DocumentProfile, matches: dict[int, Match], settings: Settings) -> None:
     """Sure matches spread to unmatched neighbours, for two things sentence matching misses:
     a source sentence split in two (the neighbour is contained in the same source sentence), and
     a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
@@ -167,7 +178,7 @@ def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: d
                 continue
             for step in (-1, 1):
                 k = i + step
-                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(a[i], b, matches[k].b, -step, settings)
+                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(a, i, b, matches[k].b, -step, settings)
                 if found:
                     matches[i] = Match(i, *found)
                     grown = True
@@ -175,26 +186,31 @@ def _grow(a: Sequence[SentenceProfile], b: Sequence[SentenceProfile], matches: d
 
 
 def _neighbour(
-    sentence: SentenceProfile, b: Sequence[SentenceProfile], j: int, step: int, settings: Settings
+    a: DocumentProfile, i: int, b: DocumentProfile, j: int, step: int, settings: Settings
 ) -> tuple[int, float, MatchKind] | None:
-    """(source sentence, similarity, kind) for the sentence `step` after a match on source sentence `j`."""
-    contained = _containment(sentence.stems, b[j].stems)
+    """(source sentence, similarity, kind) for sentence `i`, `step` after a match on source sentence `j`."""
+    contained = a.stems.containment(i, b.stems, j)
     if contained >= settings.fragment_containment:
-        verbatim = _containment(sentence.trigrams, b[j].trigrams) >= settings.verbatim_similarity
+        verbatim = a.trigrams.containment(i, b.trigrams, j) >= settings.verbatim_similarity
         return j, contained, MatchKind.VERBATIM if verbatim else MatchKind.REWRITTEN
     edge = j + step
-    if 0 <= edge < len(b) and len(sentence.trigrams & b[edge].trigrams) >= settings.edge_trigrams:
-        return edge, _containment(sentence.trigrams, b[edge].trigrams), MatchKind.VERBATIM
+    if 0 <= edge < len(b) and a.trigrams.overlap(i, b.trigrams, edge) >= settings.edge_trigrams:
+        return edge, a.trigrams.containment(i, b.trigrams, edge), MatchKind.VERBATIM
     return None
 
 
-def _is_reuse(passage: Passage, a: Sequence[SentenceProfile], matches: Sequence[Match], settings: Settings) -> bool:
-    """Long enough, and a passage of rewritten sentences only when one of them is close: a run of
-    sentences that merely share names is not reuse."""
-    if sum(x.tokens for x in a[passage.a_start:passage.a_end]) < settings.min_passage_tokens:
+def _is_reuse(passage: Passage, a: DocumentProfile, b: DocumentProfile, matches: Sequence[Match], settings: Settings) -> bool:
+    """Long enough; and, for a passage of rewritten sentences only, one of them close and enough
+    content words shared: one sentence on the same subject shares a few names and a clause or two."""
+    if a.tokens[passage.a_start:passage.a_end].sum() < settings.min_passage_tokens:
         return False
     inside = [m for m in matches if passage.a_start <= m.a < passage.a_end]
-    return any(_is_anchor(m, settings) for m in inside)
+    if any(m.kind is MatchKind.VERBATIM for m in inside):
+        return True
+    if any(m.similarity >= settings.verbatim_similarity for m in inside):
+        return True
+    shared = sum(a.stems.overlap(m.a, b.stems, m.b) for m in inside)
+    return shared >= settings.rewrite_shared_words and any(_is_anchor(m, settings) for m in inside)
 
 
 def _is_anchor(match: Match, settings: Settings) -> bool:
@@ -205,13 +221,17 @@ def _is_anchor(match: Match, settings: Settings) -> bool:
 Span = tuple[int, int]
 
 
-def trimmed_span(a_text: str, a_span: Span, b_text: str, b_span: Span) -> tuple[Span, Span]:
-    """Both sides of a passage narrowed to their first and last shared word trigram.
+TRIM_GRAM = 5
 
-    Passages are whole sentences, but copying often starts and ends mid-sentence.
+
+def trimmed_span(a_text: str, a_span: Span, b_text: str, b_span: Span) -> tuple[Span, Span]:
+    """Both sides of a passage narrowed to their first and last shared word 5-gram.
+
+    Passages are whole sentences, but copying often starts and ends mid-sentence. A shared
+    trigram is too often a stock phrase ("one of the") far from where the copy starts.
     """
     a_tokens, b_tokens = _tokens(a_text, a_span), _tokens(b_text, b_span)
-    shared = set(_trigrams(a_tokens)) & set(_trigrams(b_tokens))
+    shared = set(_grams(a_tokens)) & set(_grams(b_tokens))
     if not shared:
         return a_span, b_span
     return _narrowed(a_tokens, shared), _narrowed(b_tokens, shared)
@@ -221,13 +241,13 @@ def _tokens(text: str, span: Span) -> list[tuple[int, int, str]]:
     return [(span[0] + m.start(), span[0] + m.end(), m.group().casefold()) for m in WORD.finditer(text[span[0]:span[1]])]
 
 
-def _trigrams(tokens: list[tuple[int, int, str]]) -> list[tuple[str, ...]]:
-    return [(x[2], y[2], z[2]) for x, y, z in zip(tokens, tokens[1:], tokens[2:])]
+def _grams(tokens: list[tuple[int, int, str]]) -> list[tuple[str, ...]]:
+    return [tuple(t[2] for t in tokens[i:i + TRIM_GRAM]) for i in range(len(tokens) - TRIM_GRAM + 1)]
 
 
 def _narrowed(tokens: list[tuple[int, int, str]], shared: set[tuple[str, ...]]) -> Span:
-    hits = [i for i, gram in enumerate(_trigrams(tokens)) if gram in shared]
-    return tokens[hits[0]][0], tokens[hits[-1] + 2][1]
+    hits = [i for i, gram in enumerate(_grams(tokens)) if gram in shared]
+    return tokens[hits[0]][0], tokens[hits[-1] + TRIM_GRAM - 1][1]
 
 
 def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ class Settings:
     rewrite_similarity: float = 0.35
     min_passage_tokens: int = 15
     lone_rewrite_similarity: float = 0.5  # a passage of rewritten sentences needs one this close
+    rewrite_shared_words: int = 15  # ... and this many content words shared with its source
     semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
     semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_similarity does lexically
     fragment_containment: float = 0.7  # share of a split-off sentence's words found in its neighbour's source

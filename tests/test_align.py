@@ -27,8 +27,8 @@ OTHER = [
 ]
 
 
-def _align(a, b, min_tokens=10, lone=0.5):
-    settings = Settings(min_passage_tokens=min_tokens, lone_rewrite_similarity=lone)
+def _align(a, b, min_tokens=10, lone=0.5, shared=15):
+    settings = Settings(min_passage_tokens=min_tokens, lone_rewrite_similarity=lone, rewrite_shared_words=shared)
     return align_pair([profile(s) for s in a], [profile(s) for s in b], settings)
 
 
@@ -62,10 +62,18 @@ LOOSE = [  # each shares names and words with one source sentence (Dice 0.48 and
 
 
 def test_loosely_similar_sentences_are_not_reuse_alone_or_in_a_run():
-    similarities = [m.similarity for m in _align(LOOSE, SOURCE[:2], min_tokens=1, lone=0.0)[0]]
+    similarities = [m.similarity for m in _align(LOOSE, SOURCE[:2], min_tokens=1, lone=0.0, shared=0)[0]]
     assert len(similarities) == 2 and all(0.35 <= x < 0.5 for x in similarities)
     assert _align([OTHER[0], LOOSE[0], OTHER[1]], SOURCE, min_tokens=1)[0] == []
     assert _align(LOOSE, SOURCE, min_tokens=1)[0] == []
+
+
+def test_one_rewritten_sentence_needs_enough_shared_words_unless_it_is_close():
+    one = REWRITE[2:3]  # Dice 0.74 with its source, 7 content words shared
+    assert _align(one, SOURCE, shared=7)[0] and not _align(one, SOURCE, shared=8)[0]
+    assert len(_align(REWRITE, SOURCE, shared=15)[0]) == 4  # the run shares more than any sentence alone
+    close = "For Americans between 18 and 49, fentanyl is the leading cause of death, officials said."  # Dice 0.95
+    assert _align([close], SOURCE, shared=100)[0]
 
 
 def test_short_passages_are_dropped():
