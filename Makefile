@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 DATA ?= ../shared/data
 
 SEMANTIC_VENV ?= .venv-semantic
+DEDUP_VENV ?= .venv-dedup
 
-.PHONY: demo test test-semantic model bench clean
+.PHONY: demo test test-semantic model bench bench-dedup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 	$(BIN)/python benchmarks/signatures.py --data $(DATA) --out benchmarks/signatures.md
 	$(BIN)/python benchmarks/scale.py --data $(DATA) --sizes 2000 5000 10000 20000 --out benchmarks/scale.md
+	$(MAKE) bench-dedup
+
+# text-dedup (the near-duplicate peer) pulls in pyspark, datasets and unisim: its own venv, never ours.
+bench-dedup: $(STAMP)
+	test -x $(DEDUP_VENV)/bin/python || $(PYTHON) -m venv $(DEDUP_VENV)
+	$(DEDUP_VENV)/bin/python -m pip install --quiet text-dedup==0.4.0
+	test -f build/corpus-10k/documents.jsonl || $(BIN)/python benchmarks/derivation_corpus.py --data $(DATA) --documents 10000 --seed 0 --out build/corpus-10k
+	$(BIN)/python benchmarks/near_duplicates.py --corpus build/corpus-10k --text-dedup $(DEDUP_VENV)/bin/python --out benchmarks/near_duplicates.md
 
 clean:
-	rm -rf $(VENV) $(SEMANTIC_VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(SEMANTIC_VENV) $(DEDUP_VENV) build dist .pytest_cache

@@ -5,7 +5,8 @@
 2. A generated derivation corpus (derivation_corpus.py) with its own seed (1; the evaluation
    corpus uses seed 0): the four-class macro F1, source attribution, share error and how often an
    independent article is called derived, per shared-word minimum, per rewrite threshold and
-   lone-rewrite threshold, and per exact shingle containment an LSH candidate pair must reach.
+   lone-rewrite threshold, per exact shingle containment an LSH candidate pair must reach, and
+   per cap on the partners aligned per document.
 Writes a Markdown table; the chosen values are Settings' defaults.
 
     python benchmarks/calibrate.py --data ../shared/data --out benchmarks/calibration.md
@@ -33,9 +34,11 @@ GRIDS = {  # each varies the named settings around the defaults
     ("rewrite_shared_words",): [(0,), (10,), (15,), (20,)],
     ("rewrite_similarity", "lone_rewrite_similarity"): list(itertools.product((0.3, 0.35, 0.4), (0.4, 0.5, 0.6))),
     ("candidate_verify",): [(0.0,), (0.03,), (0.05,), (0.08,)],
+    ("candidates_per_document",): [(0,), (5,), (10,), (20,)],
 }
 PAN_GRIDS = (("min_passage_tokens",), ("rewrite_shared_words",))
-CORPUS_GRIDS = (("rewrite_shared_words",), ("rewrite_similarity", "lone_rewrite_similarity"), ("candidate_verify",))
+CORPUS_GRIDS = (("rewrite_shared_words",), ("rewrite_similarity", "lone_rewrite_similarity"), ("candidate_verify",),
+                ("candidates_per_document",))
 
 
 def main() -> None:

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_report import publish
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,10 +74,7 @@ def main() -> None:
     for i, (size, seconds, peak) in enumerate(rows):
         growth = f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else ""
         lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {peak / 2**30:.2f} | {growth} |")
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.out:
-        args.out.write_text(report, encoding="utf-8")
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

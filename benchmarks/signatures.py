@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import xxhash
+from bench_report import publish
 from datasketch import MinHash
 
 from provenance.features import content_words
@@ -107,10 +108,7 @@ def main() -> None:
              "text to signature, process pool.", "",
              "| contender | 1 process | 2 processes | provenance ÷ this (2 processes) |", "|---|---:|---:|---:|"]
     lines += [f"| {name} | {one:,.0f} | {two:,.0f} | {ours / two:.2f}× |" for name, one, two in rows]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.out:
-        args.out.write_text(report, encoding="utf-8")
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

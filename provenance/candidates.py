@@ -1,4 +1,4 @@
-"""Candidate pairs by containment LSH (datasketch's LSH Ensemble), then verified exactly: never all pairs.
+"""Candidate pairs by containment LSH (datasketch's LSH Ensemble), then checked exactly and capped per document: never all pairs.
 
 A short article that copies part of a long one has a small Jaccard but a large
 containment, so the query is "which documents contain most of my shingles". The
@@ -46,16 +46,16 @@ def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.unique(np.concatenate(parts), axis=0)
 
 
-def verified(pairs: np.ndarray, sets: Sequence[np.ndarray], threshold: float) -> np.ndarray:
-    """For pairs sorted by their first document: does the smaller shingle set have `threshold` of itself in the other?
+def contained(pairs: np.ndarray, sets: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """For pairs sorted by their first document: the share of the smaller shingle set found in the other.
 
     LSH Ensemble is loose at low thresholds: on news of the same events most of its pairs
     share only names and stock phrases, and this exact count is far cheaper than aligning
     such a pair. All pairs of one first document are counted in one array operation.
     """
-    keep = np.zeros(len(pairs), dtype=bool)
+    out = np.zeros(len(pairs), dtype=np.float32)
     if not len(pairs):
-        return keep
+        return [out]
     firsts, starts = np.unique(pairs[:, 0], return_index=True)
     for first, lo, hi in zip(firsts, starts, [*starts[1:], len(pairs)]):
         a = sets[first]
@@ -64,5 +64,31 @@ def verified(pairs: np.ndarray, sets: Sequence[np.ndarray], threshold: float) ->
         flat = np.concatenate(others)
         hits = a[np.minimum(np.searchsorted(a, flat), a.size - 1)] == flat
         shared = np.add.reduceat(hits, np.cumsum(sizes) - sizes)
-        keep[lo:hi] = shared >= threshold * np.minimum(a.size, sizes)
-    return keep
+        out[lo:hi] = shared / np.maximum(np.minimum(a.size, sizes), 1)
+    return [out]
+
+
+def strongest(pairs: np.ndarray, containment: np.ndarray, threshold: float, origin: np.ndarray, per_document: int) -> np.ndarray:
+    """The pairs worth aligning: containment at least `threshold`, and, for one of their two
+    documents, among its `per_document` closest partners or its `per_document` likeliest sources
+    (0: no limit).
+
+    A story reprinted by m sites makes m² pairs that all pass; each reprint needs its sources, not
+    every other reprint, so work grows with m. Closest: the higher containment (to one decimal, so
+    that near-equal copies tie), then the smaller `origin` (how likely a document is an original:
+    reference, agency site, wire dateline, ...). Likeliest sources: the smaller `origin`, then the
+    higher containment. Then the lower number.
+    """
+    keep = containment >= threshold
+    pairs, containment = pairs[keep], containment[keep]
+    if per_document <= 0 or not len(pairs):
+        return pairs
+    document = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    partner = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    closeness = -np.concatenate([containment, containment])
+    chosen = np.zeros(len(document), dtype=bool)
+    for ranked in (np.lexsort((partner, origin[partner], np.round(closeness, 1), document)),
+                   np.lexsort((partner, closeness, origin[partner], document))):
+        grouped = document[ranked]
+        chosen[ranked[np.arange(len(ranked)) - np.searchsorted(grouped, grouped) < per_document]] = True
+    return pairs[chosen[: len(pairs)] | chosen[len(pairs):]]

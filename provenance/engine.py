@@ -91,7 +91,7 @@ class DaskEngine(Engine):
         parts = chunks(items, chunk_size)
         if not parts:
             return []
-        shared_future = self.client.scatter(shared, broadcast=True)
+        [shared_future] = self.client.scatter([shared], broadcast=True)  # one object, even when it is a list
         futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
                                   pure=False)
         return [r for result in self.client.gather(futures) for r in result]

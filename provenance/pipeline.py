@@ -127,12 +127,9 @@ class _Aligner:
 class _Corpus:
     """What every alignment task shares; its aligner is built in each worker, never sent."""
 
-    def __init__(
-        self, docs: Sequence[Cleaned], shingles: Sequence[np.ndarray], reference_ids: frozenset[str], settings: Settings
-    ) -> None:
+    def __init__(self, docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings) -> None:
         self.numbered = list(docs)
         self.docs = {d.document.id: d for d in docs}
-        self.shingles = list(shingles)
         self.reference_ids = reference_ids
         self.settings = settings
 
@@ -153,16 +150,25 @@ def find_derivations(
     indexed = candidates.entries(minhashes, sets)
     ensemble = candidates.ensemble(indexed, settings.candidate_containment, settings.num_perm)
     pairs = candidates.unique_pairs(engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
+    containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, sets, PAIRS_PER_TASK)])
+    origin = _origin(docs, reference_ids)
+    pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}
-    for derivation in engine.map(_derive, pairs, _Corpus(docs, sets, reference_ids, settings), PAIRS_PER_TASK):
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)
     return out
 
 
+def _origin(docs: Sequence[Cleaned], reference_ids: frozenset[str]) -> np.ndarray:
+    """How likely each document is an original, as a small integer: its source rank, dates left out."""
+    kinds = [source_rank(d.evidence, None, d.document.id in reference_ids) for d in docs]
+    levels = {kind: i for i, kind in enumerate(sorted(set(kinds)))}
+    return np.array([levels[k] for k in kinds], dtype=np.int64)
+
+
 def _derive(pairs: np.ndarray, corpus: _Corpus) -> list[Derivation]:
-    """The derivations among candidate pairs (document numbers) that pass the exact shingle check."""
-    keep = candidates.verified(pairs, corpus.shingles, corpus.settings.candidate_verify)
-    found = (_derivation(corpus.numbered[x], corpus.numbered[y], corpus) for x, y in pairs[keep])
+    """The derivations among candidate pairs (document numbers)."""
+    found = (_derivation(corpus.numbered[x], corpus.numbered[y], corpus) for x, y in pairs)
     return [d for d in found if d is not None]
 
 

@@ -45,6 +45,17 @@ def test_local_engine_uses_worker_processes():
     assert len(pids) == 8 and os.getpid() not in pids and len(set(pids)) <= 2
 
 
+def _sizes(items, shared):
+    return [(type(shared).__name__, len(shared)) for _ in items]
+
+
+def test_dask_hands_every_task_the_shared_list_whole():
+    from provenance.engine import DaskEngine
+
+    with DaskEngine(jobs=1) as engine:
+        assert engine.map(_sizes, [0, 1, 2], [[i] for i in range(3000)], 2) == [("list", 3000)] * 3
+
+
 def test_chunks_cover_everything_in_order():
     assert [list(c) for c in chunks(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
     assert chunks([], 3) == []

@@ -53,19 +53,3 @@ def test_similar_documents_get_similar_signatures_and_empty_ones_the_empty_value
                                    ["Shares in the mining company fell sharply after the results."], []])
     assert minhashes[0].jaccard(minhashes[1]) > 0.5 > minhashes[0].jaccard(minhashes[2])
     assert sets[3].size == 0 and (minhashes[3].hashvalues == EMPTY).all()
-
-
-def test_verification_keeps_only_pairs_that_really_share_shingles():
-    import numpy as np
-
-    from provenance.candidates import verified
-
-    wire, copy = np.arange(100, dtype=np.uint32), np.arange(80, 130, dtype=np.uint32)
-    names = np.concatenate([np.arange(2), np.arange(1000, 1098)]).astype(np.uint32)
-    sets = [wire, copy, names]
-    pairs = np.array([[0, 1], [0, 2], [1, 2]])
-    assert verified(pairs, sets, 0.05).tolist() == [True, False, False]  # 20 of the smaller 50; 2 of 100; none
-    assert verified(pairs, sets, 0.4).tolist() == [True, False, False]
-    assert verified(pairs, sets, 0.41).tolist() == [False, False, False]
-    assert verified(pairs, sets, 0.02).tolist() == [True, True, False]
-    assert verified(np.zeros((0, 2), dtype=np.int64), sets, 0.05).size == 0
