@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.candidates import contained, strongest
+from provenance.candidates import contained, strongest, unique_pairs
 
 
 def test_containment_is_the_share_of_the_smaller_set_found_in_the_other():
@@ -61,3 +61,11 @@ def test_every_document_keeps_its_best_partners(n, per_document, data):
 
             assert min(mine, key=lambda p: (-share(p), origin[other(p)], other(p))) in kept
             assert min(mine, key=lambda p: (origin[other(p)], -share(p), other(p))) in kept
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)), max_size=20), max_size=4))
+def test_unique_pairs_equals_numpy_row_unique(parts):
+    arrays = [np.array(p, dtype=np.int64).reshape(-1, 2) for p in parts]
+    expected = np.unique(np.concatenate(arrays), axis=0) if arrays else np.zeros((0, 2), dtype=np.int64)
+    assert unique_pairs(arrays).tolist() == expected.tolist()
