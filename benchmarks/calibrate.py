@@ -28,7 +28,6 @@ from derivation_corpus import write  # noqa: E402
 from provenance import Settings, load_model, read, score_corpus  # noqa: E402
 from provenance.evaluation import corpus_metrics, pan_metrics, read_pan, read_truth  # noqa: E402
 
-
 GRIDS = {  # each varies the named settings around the defaults
     ("min_passage_tokens",): [(10,), (15,), (25,)],
     ("rewrite_shared_words",): [(0,), (10,), (15,), (20,)],
