@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from datasketch import LeanMinHash
@@ -44,17 +45,26 @@ class SqliteIndex:
     def _check(self, bands: Bands) -> Bands:
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
         if not stored:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT INTO meta VALUES (?, ?)", bands.meta().items())
-            self.db.execute("COMMIT")
+            with self._transaction():
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", bands.meta().items())
         return bands.as_stored(stored, str(self.path))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Writes that land together or not at all (the connection is in autocommit mode)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def add(self, entries: Iterable[Entry]) -> int:
         """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
         present are skipped, so a re-run completes a killed add."""
         added = 0
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for entry in entries:
                 if entry.document.id in self:
                     continue
@@ -63,10 +73,6 @@ class SqliteIndex:
                 self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
                                     ((i, key, entry.document.id) for i, key in enumerate(self.bands.keys(entry.signature))))
                 added += 1
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return added
 
     def __contains__(self, doc_id: object) -> bool:
