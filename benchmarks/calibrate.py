@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_report import publish  # noqa: E402
 from derivation_corpus import write  # noqa: E402
 
 from provenance import Settings, load_model, read, score_corpus  # noqa: E402
@@ -71,9 +72,8 @@ def main() -> None:
                 lines.append(_row(values, (m["macro_f1"], m["attribution"], m["share_mae"], m["independent_as_derived"],
                                            round(time.time() - began))))
                 print(lines[-1], file=sys.stderr)
-    lines += ["", f"Took {time.time() - start:.0f} s.", ""]
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    lines += ["", f"Took {time.time() - start:.0f} s."]
+    publish(lines, args.out)
 
 
 def _table(names: tuple[str, ...], metrics: tuple[str, ...]) -> list[str]:

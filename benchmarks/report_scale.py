@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_report import publish  # noqa: E402
 from derivation_corpus import Generator  # noqa: E402
 
 from provenance import analyse  # noqa: E402
@@ -69,10 +70,9 @@ def main() -> None:
         "|---|---|---|---|---|",
         f"| {len(documents)} | {scored:.0f} | {written:.1f} | {report.stat().st_size / 1e6:.1f} | "
         f"{', '.join(f'{t:.2f}' for t in times)} |", "",
-        "Open time: from navigation to the page's ready flag (table, counts and graph drawn), headless Debian Chromium.", "",
+        "Open time: from navigation to the page's ready flag (table, counts and graph drawn), headless Debian Chromium.",
     ]
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":
