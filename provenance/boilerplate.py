@@ -25,6 +25,7 @@ from .types import Block, LabelledBlock
 
 MODEL_NAME = "boilerplate"
 TRUSTED_TYPES = ("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",)
+Page = tuple[Sequence[Block], bool, "Counter[str] | None", int]  # blocks, is HTML, its site's line counts, the site's size
 
 
 def default_model_dir() -> Path:
@@ -54,14 +55,21 @@ class BoilerplateModel:
             raise ModelError(f"{meta_path} was trained on other features; retrain with `make model`")
         return cls(classifiers, meta)
 
-    def content_probabilities(
-        self, blocks: Sequence[Block], is_html: bool, corpus_counts: Counter[str] | None = None, corpus_size: int = 0
-    ) -> np.ndarray:
-        if not blocks:
-            return np.zeros(0)
-        matrix = block_features(blocks, corpus_counts, corpus_size, with_html=is_html)
-        with single_threaded():
-            return self.classifiers["html" if is_html else "text"].predict_proba(matrix)[:, 1]
+    def classify_pages(self, pages: Sequence[Page], threshold: float = 0.5) -> list[list[LabelledBlock]]:
+        """Each page's blocks labelled, with one classifier call per kind (text, HTML) for all the pages:
+        a call to the 300-tree model costs about 3 ms whatever its size, more than a page's blocks."""
+        probabilities = [np.zeros(0)] * len(pages)
+        for is_html in (False, True):
+            chosen = [i for i, (blocks, html, _, _) in enumerate(pages) if html is is_html and blocks]
+            if not chosen:
+                continue
+            matrices = [block_features(pages[i][0], pages[i][2], pages[i][3], with_html=is_html) for i in chosen]
+            with single_threaded():
+                stacked = self.classifiers["html" if is_html else "text"].predict_proba(np.vstack(matrices))[:, 1]
+            for i, part in zip(chosen, np.split(stacked, np.cumsum([len(m) for m in matrices])[:-1])):
+                probabilities[i] = part
+        return [[LabelledBlock(b, float(p), bool(p >= threshold)) for b, p in zip(page[0], found)]
+                for page, found in zip(pages, probabilities)]
 
     def classify(
         self,
@@ -71,8 +79,7 @@ class BoilerplateModel:
         corpus_counts: Counter[str] | None = None,
         corpus_size: int = 0,
     ) -> list[LabelledBlock]:
-        probabilities = self.content_probabilities(blocks, is_html, corpus_counts, corpus_size)
-        return [LabelledBlock(b, float(p), bool(p >= threshold)) for b, p in zip(blocks, probabilities)]
+        return self.classify_pages([(blocks, is_html, corpus_counts, corpus_size)], threshold)[0]
 
 
 @lru_cache(maxsize=4)

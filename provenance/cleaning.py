@@ -70,7 +70,7 @@ def _clean(
     shared: tuple[BoilerplateModel, Settings, dict[str, TemplateGroup]],
 ) -> list[Cleaned]:
     model, settings, templates = shared
-    return [clean_document(d, model, settings, templates, blocks) for d, blocks in segmented]
+    return clean_pages(segmented, model, settings, templates)
 
 
 def template_counts(
@@ -93,25 +93,33 @@ def template_counts(
     return {key: TemplateGroup(counts[key], sizes[key]) for key in counts}
 
 
-def clean_document(
-    document: Document,
+def clean_pages(
+    segmented: Sequence[tuple[Document, Sequence[Block]]],
     model: BoilerplateModel,
     settings: Settings,
     templates: dict[str, TemplateGroup] | None = None,
-    blocks: Sequence[Block] | None = None,
+) -> list[Cleaned]:
+    """Documents already segmented (clean_batch does it once for templates and cleaning), labelled together."""
+    groups = [(templates or {}).get(site_key(document)) for document, _ in segmented]
+    pages = [(blocks, document.html is not None, group.counts if group else None, group.size if group else 0)
+             for (document, blocks), group in zip(segmented, groups)]
+    labelled = model.classify_pages(pages, settings.content_threshold)
+    return [_cleaned(document, blocks, group, settings) for (document, _), blocks, group in zip(segmented, labelled, groups)]
+
+
+def clean_document(
+    document: Document, model: BoilerplateModel, settings: Settings, templates: dict[str, TemplateGroup] | None = None
 ) -> Cleaned:
-    """`blocks`: the document already segmented (clean_batch does it once for templates and cleaning)."""
-    blocks = segment(document) if blocks is None else blocks
-    key = site_key(document)
-    group = (templates or {}).get(key)
-    counts, size = (group.counts, group.size) if group else (None, 0)
-    labelled = model.classify(blocks, document.html is not None, settings.content_threshold, counts, size)
+    return clean_pages([(document, segment(document))], model, settings, templates)[0]
+
+
+def _cleaned(document: Document, labelled: list[LabelledBlock], group: TemplateGroup | None, settings: Settings) -> Cleaned:
     credits = {b.block.index for b in labelled if is_credit_line(b.block.text)}
     junk = credits | {b.block.index for b in labelled if group and group.is_template(b.block.text, settings)}
     labelled = [LabelledBlock(b.block, b.content_probability, False) if b.block.index in junk else b for b in labelled]
     paragraphs = [b.block.text for b in labelled if b.is_content]
     evidence = find_evidence(
-        paragraphs + [b.block.text for b in labelled if b.block.index in credits], host=key or None
+        paragraphs + [b.block.text for b in labelled if b.block.index in credits], host=site_key(document) or None
     )
     text = "\n".join(paragraphs)
     sentences: list[Sentence] = []
