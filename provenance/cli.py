@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from importlib import metadata
@@ -22,11 +23,12 @@ from .errors import InputError, ProvenanceError
 from .filtering import Policy, kept_record
 from .index import add_documents, fingerprints, open_index
 from .ingest import read
-from .pipeline import Analysis, analyse
+from .pipeline import Analysis, Result
 from .report import atomic_output, write, write_report
 from .report.records import record
 from .settings import Settings, load_settings
 from .types import Cleaned, Document
+from .windows import analyse_windows
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
                   no_args_is_help=True, add_completion=False)
@@ -118,10 +120,40 @@ IndexOption = Annotated[Optional[str], typer.Option("--index", help="Also check 
                                                                     "(a file from `index build`, or redis://HOST:PORT/DB).")]
 
 
-def _analyse(
+@dataclass
+class _Scoring:
+    """The windows of one scoring run (windows.py) as they come; each failed document is said on
+    stderr as it passes, and counted for the exit code."""
+
+    analyses: Iterator[Analysis]
+    settings: Settings
+    failed: int = 0
+
+    def windows(self) -> Iterator[Analysis]:
+        for analysis in self.analyses:
+            for score in (r.score for r in analysis.results if r.score.error):
+                typer.echo(f"provenance: {score.id}: {score.error}", err=True)
+                self.failed += 1
+            yield analysis
+
+    def results(self) -> Iterator[Result]:
+        return (result for analysis in self.windows() for result in analysis.results)
+
+    def whole(self) -> Analysis:
+        """Every window as one analysis, for a report that shows them all at once."""
+        windows = list(self.windows())
+        return Analysis([r for w in windows for r in w.results],
+                        {i: c for w in windows for i, c in w.references.items()}, self.settings)
+
+    def exit(self) -> typer.Exit:
+        return typer.Exit(1 if self.failed else 0)
+
+
+@contextmanager
+def _scoring(
     paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False,
     run: Run = Run(), index: str | None = None,
-) -> Analysis:
+) -> Iterator[_Scoring]:
     try:
         settings = load_settings(config, semantic=semantic or None)
         items = read(paths, settings.max_document_chars)
@@ -129,19 +161,12 @@ def _analyse(
         archive = open_index(index, settings) if index else None
         try:
             with run.open() as engine_:
-                return analyse(items, settings, references, _model(model), engine_, archive)
+                yield _Scoring(analyse_windows(items, settings, references, _model(model), engine_, archive), settings)
         finally:
             if archive is not None:
                 archive.close()
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
-
-
-def _exit_for(analysis: Analysis) -> typer.Exit:
-    failed = [r.score for r in analysis.results if r.score.error]
-    for s in failed:
-        typer.echo(f"provenance: {s.id}: {s.error}", err=True)
-    return typer.Exit(1 if failed else 0)
 
 
 @app.command()
@@ -159,9 +184,9 @@ def score(
     index: IndexOption = None,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index)
-    write(analysis.results, fmt.value, output)
-    raise _exit_for(analysis)
+    with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
+        write((Result(r.score, None) for r in scoring.results()), fmt.value, output)
+    raise scoring.exit()
 
 
 class ReportFormat(str, Enum):
@@ -185,9 +210,9 @@ def report(
     index: IndexOption = None,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
-    analysis = _analyse(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index)
-    write_report(analysis, fmt.value, output)
-    raise _exit_for(analysis)
+    with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
+        write_report(scoring.whole(), fmt.value, output)
+    raise scoring.exit()
 
 
 def _clean_each(
@@ -254,15 +279,15 @@ def filter_(
         policy = Policy.parse(min_originality, drop.split(","))
     except ValueError as exc:
         raise _fail(f"--drop: {exc}") from exc
-    analysis = _analyse(paths, reference, config, model, False, Run(jobs, engine_name, scheduler), index)
-    with atomic_output(output) as kept, atomic_output(rejects) if rejects else nullcontext(None) as rejected:
-        for result in analysis.results:
+    with (_scoring(paths, reference, config, model, False, Run(jobs, engine_name, scheduler), index) as scoring,
+          atomic_output(output) as kept, atomic_output(rejects) if rejects else nullcontext(None) as rejected):
+        for result in scoring.results():
             reason = policy.rejection(result)
             if reason is None:
                 kept.write(json.dumps(kept_record(result), ensure_ascii=False, sort_keys=True) + "\n")
             elif rejected is not None:
                 rejected.write(json.dumps({**record(result), "reason": reason}, ensure_ascii=False, sort_keys=True) + "\n")
-    raise _exit_for(analysis)
+    raise scoring.exit()
 
 
 @model_app.command("train")
@@ -310,8 +335,9 @@ def eval_derivation(
     report = {}
     for path in paths:
         if (path / "truth.jsonl").is_file() and (path / "documents.jsonl").is_file():
-            analysis = _analyse([str(path / "documents.jsonl")], [], config, model, semantic)
-            report[str(path)] = corpus_metrics((r.score for r in analysis.results), read_truth(path / "truth.jsonl"))
+            with _scoring([str(path / "documents.jsonl")], [], config, model, semantic) as scoring:
+                scores = [r.score for r in scoring.results()]
+            report[str(path)] = corpus_metrics(scores, read_truth(path / "truth.jsonl"))
         elif any(path.glob("truth-*/*.xml")):
             settings = load_settings(config, semantic=semantic or None)
             pairs, dropped = read_pan(path, limit)

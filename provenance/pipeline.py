@@ -38,7 +38,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything a report needs: the results, the cleaned references they point to, the settings used."""
+    """Everything a report needs: the results, the cleaned sources outside them (references, archive,
+    earlier windows), the settings used."""
 
     results: list[Result]
     references: dict[str, Cleaned]
@@ -63,9 +64,11 @@ def analyse(
     model: BoilerplateModel | None = None,
     engine: Engine | None = None,
     index: SignatureIndex | None = None,
+    earlier: SignatureIndex | None = None,
 ) -> Analysis:
     """`engine`: where the stages run (default: this process); every engine gives the same result.
-    `index`: an archive whose candidate documents join the references."""
+    `index`: an archive whose candidate documents join the references. `earlier`: documents already
+    scored (see windows.py), whose candidates take part as sources with their own evidence, unscored."""
     settings = settings or Settings()
     model = model or load_model()
     items = list(items)
@@ -73,12 +76,15 @@ def analyse(
     documents = [d for d in items if isinstance(d, Document)] + refs
     engine = engine or LocalEngine(1)
     cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
-    if index is not None:
-        archive = [d for d in archive_sources(index, list(cleaned.values()), settings) if d.id not in cleaned]
-        refs += archive
-        cleaned.update((c.document.id, c) for c in clean_batch(archive, model, settings, engine))
+    outside: dict[str, list[Document]] = {}
+    for name, store in (("archive", index), ("earlier", earlier)):
+        if store is not None:
+            outside[name] = [d for d in archive_sources(store, list(cleaned.values()), settings) if d.id not in cleaned]
+            cleaned.update((c.document.id, c) for c in clean_batch(outside[name], model, settings, engine))
+    refs += outside.get("archive", [])
     reference_ids = frozenset(r.id for r in refs)
-    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine)
+    settled = reference_ids | {d.id for d in outside.get("earlier", [])}
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -89,7 +95,7 @@ def analyse(
         assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids, settings)
         wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
         results.append(Result(score_document(doc, assigned, found, wire, settings), doc, assigned))
-    return Analysis(results, {r.id: cleaned[r.id] for r in refs}, settings)
+    return Analysis(results, {i: cleaned[i] for i in sorted(settled)}, settings)
 
 
 Alignment = tuple[list[Match], list[Passage]]
@@ -127,10 +133,12 @@ class _Aligner:
 class _Corpus:
     """What every alignment task shares; its aligner is built in each worker, never sent."""
 
-    def __init__(self, docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings) -> None:
+    def __init__(self, docs: Sequence[Cleaned], reference_ids: frozenset[str], settled: frozenset[str],
+                 settings: Settings) -> None:
         self.numbered = list(docs)
         self.docs = {d.document.id: d for d in docs}
         self.reference_ids = reference_ids
+        self.settled = settled
         self.settings = settings
 
     @cached_property
@@ -142,19 +150,24 @@ class _Corpus:
 
 
 def find_derivations(
-    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None
+    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None,
+    settled: frozenset[str] = frozenset(),
 ) -> dict[str, list[Derivation]]:
-    """For each document, the aligned candidates that attribution says are its sources."""
+    """For each document, the aligned candidates that attribution says are its sources.
+    `settled` (references among them): sources only, never derived; a pair of two is not looked at."""
     engine = engine or LocalEngine(1)
+    settled = settled | reference_ids
     minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
     indexed = candidates.entries(minhashes, sets)
     ensemble = candidates.ensemble(indexed, settings.candidate_containment, settings.num_perm)
     pairs = candidates.unique_pairs(engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
+    scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
+    pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
     containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, sets, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}
-    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settings), PAIRS_PER_TASK):
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), PAIRS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)
     return out
 
@@ -174,7 +187,7 @@ def _derive(pairs: np.ndarray, corpus: _Corpus) -> list[Derivation]:
 
 def _derivation(x: Cleaned, y: Cleaned, corpus: _Corpus) -> Derivation | None:
     derived, source, aligned = _direction(x, y, corpus.align, corpus.reference_ids)
-    if derived is None or derived.document.id in corpus.reference_ids:
+    if derived is None or derived.document.id in corpus.settled:
         return None
     matches, passages = aligned or corpus.align(derived.document.id, source.document.id)
     if not matches:

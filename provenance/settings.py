@@ -22,6 +22,7 @@ class Settings:
     template_max_words: int = 12  # a line this long or longer is never template by repetition alone
     template_min_documents: int = 5
     template_share: float = 0.5  # share of a group's documents holding a short line that makes it template
+    window_documents: int = 5_000  # scored together; a longer stream goes window by window against the earlier ones
     # signatures and candidates
     num_perm: int = 128
     shingle_size: int = 2

@@ -19,7 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from provenance.cli import app
-from provenance.index import BATCH, open_index
+from datasketch import LeanMinHash, MinHash
+
+from provenance import Document
+from provenance.index import BATCH, BUCKET, Entry, open_index
 from provenance.settings import Settings
 
 runner = CliRunner()
@@ -128,3 +131,19 @@ def redis_url():
 
 def test_redis_index_round_trip(seeds, redis_url):
     _round_trip(seeds, redis_url)
+
+
+def _minhash(words: range) -> LeanMinHash:
+    minhash = MinHash(num_perm=Settings().num_perm)
+    minhash.update_batch([f"w{i}".encode() for i in words])
+    return LeanMinHash(minhash)
+
+
+def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_bucket(tmp_path):
+    index = open_index(str(tmp_path / "ranked.idx"), Settings(), create=True)
+    index.add([Entry(Document("half", "-"), _minhash(range(50, 150)))])
+    index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(BUCKET + 20)])
+    found = index.query(_minhash(range(100)))
+    assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
+    assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
+    index.close()

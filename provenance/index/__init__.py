@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -28,6 +29,7 @@ from ..signatures import signatures
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
+BUCKET = 50  # documents read from one LSH bucket, earliest first: a bucket this full holds copies or stock phrases
 
 
 class IndexStoreError(ProvenanceError):
@@ -78,7 +80,9 @@ class SignatureIndex(Protocol):
 
     def __contains__(self, doc_id: object) -> bool: ...
 
-    def query(self, minhash: LeanMinHash) -> list[str]: ...
+    def query(self, minhash: LeanMinHash) -> list[str]:
+        """Ids sharing a band with `minhash`, most shared bands first."""
+        ...
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
 
@@ -131,13 +135,24 @@ def add_documents(
     return added, errors
 
 
+def ranked(hits: Counter[str]) -> list[str]:
+    """Ids by shared bands, most first (more shared bands: a higher estimated Jaccard), ties in the order
+    found, which puts the earlier indexed, likelier originals first."""
+    return [i for i, _ in hits.most_common()]
+
+
 def archive_sources(
     index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings
 ) -> list[Document]:
-    """The indexed documents that LSH says may share text with any document of the batch (not the batch's own ids)."""
+    """The indexed documents that LSH says may share text with a document of the batch (not the batch's
+    own ids): for each document its `candidates_per_document` best by shared bands (0: all), so that
+    what a batch pulls from a large archive grows with the batch, not with the archive."""
     own = {c.document.id for c in batch}
-    found = sorted({i for minhash in fingerprints(batch, settings) for i in index.query(minhash)} - own)
-    return index.documents(found)
+    limit = settings.candidates_per_document or None
+    found: set[str] = set()
+    for minhash in fingerprints(batch, settings):
+        found.update([i for i in index.query(minhash) if i not in own][:limit])
+    return index.documents(sorted(found))
 
 
 def encode_document(document: Document) -> bytes:

@@ -7,6 +7,7 @@ which happens after its LSH insert, so a re-run after a kill completes it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import redis
@@ -21,6 +22,7 @@ from . import (
     IndexStoreError,
     decode_document,
     encode_document,
+    ranked,
 )
 
 BASENAME = b"provenance"
@@ -65,7 +67,11 @@ class RedisIndex:
         return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))
 
     def query(self, minhash: LeanMinHash) -> list[str]:
-        return sorted(key.decode() for key in self.lsh.query(minhash))
+        """Band by band through datasketch's hash tables, the lookups `MinHashLSH.query` makes, counting hits."""
+        hits: Counter[str] = Counter()
+        for table, key in zip(self.lsh.hashtables, self.bands.keys(minhash)):
+            hits.update(member.decode() for member in table.get(key))
+        return ranked(hits)
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         if not ids:

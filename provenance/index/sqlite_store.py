@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,11 +14,13 @@ from ..signatures import from_bytes, to_bytes
 from ..types import Document
 from . import (
     BATCH,
+    BUCKET,
     Bands,
     Entry,
     IndexStoreError,
     decode_document,
     encode_document,
+    ranked,
 )
 
 SCHEMA = """
@@ -79,10 +82,12 @@ class SqliteIndex:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def query(self, minhash: LeanMinHash) -> list[str]:
-        ids: set[str] = set()
+        """At most BUCKET documents a band, the earliest added (the index is in (band, key, rowid) order)."""
+        hits: Counter[str] = Counter()
         for band, key in enumerate(self.bands.keys(minhash)):
-            ids.update(row[0] for row in self.db.execute("SELECT id FROM bands WHERE band = ? AND key = ?", (band, key)))
-        return sorted(ids)
+            hits.update(row[0] for row in self.db.execute("SELECT id FROM bands WHERE band = ? AND key = ? LIMIT ?",
+                                                          (band, key, BUCKET)))
+        return ranked(hits)
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows: dict[str, bytes] = {}

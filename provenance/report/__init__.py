@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,7 +18,7 @@ from .model import report_data
 from .records import write_csv, write_json, write_jsonl
 from .table import write_table
 
-FORMATS: dict[str, Callable[[Sequence[Result], TextIO], None]] = {
+FORMATS: dict[str, Callable[[Iterable[Result], TextIO], None]] = {
     "table": write_table,
     "json": write_json,
     "jsonl": write_jsonl,
@@ -53,7 +53,7 @@ REPORT_FORMATS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
 }
 
 
-def write(results: Sequence[Result], fmt: str, out: Path | None = None) -> None:
+def write(results: Iterable[Result], fmt: str, out: Path | None = None) -> None:
     with atomic_output(out) as stream:
         FORMATS[fmt](results, stream)
 

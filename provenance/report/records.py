@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from ..pipeline import Result
@@ -33,17 +33,17 @@ def record(result: Result) -> dict[str, Any]:
     }
 
 
-def write_jsonl(results: Sequence[Result], stream: TextIO) -> None:
+def write_jsonl(results: Iterable[Result], stream: TextIO) -> None:
     for result in results:
         stream.write(json.dumps(record(result), ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def write_json(results: Sequence[Result], stream: TextIO) -> None:
+def write_json(results: Iterable[Result], stream: TextIO) -> None:
     json.dump([record(r) for r in results], stream, ensure_ascii=False, indent=2, sort_keys=True)
     stream.write("\n")
 
 
-def write_csv(results: Sequence[Result], stream: TextIO) -> None:
+def write_csv(results: Iterable[Result], stream: TextIO) -> None:
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for result in results:

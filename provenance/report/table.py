@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
 from rich.console import Console
@@ -14,7 +14,8 @@ from ..pipeline import Result
 _STYLES = {"wire-copy": "red", "wholly-derived": "magenta", "partially-derived": "yellow", "original": "green"}
 
 
-def write_table(results: Sequence[Result], stream: TextIO) -> None:
+def write_table(results: Iterable[Result], stream: TextIO) -> None:
+    results = list(results)
     table = Table(title="provenance: originality of each document", title_justify="left")
     for name, justify in (("document", "left"), ("class", "left"), ("originality", "right"),
                           ("main source", "left"), ("share", "right"), ("junk removed", "right")):

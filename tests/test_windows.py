@@ -1,0 +1,46 @@
+"""Scoring window by window: the verdicts of one batch, each document scored once, sources found in earlier windows."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from provenance import DerivationClass, Settings, read, score_corpus
+from provenance.cli import app
+from provenance.windows import analyse_windows
+
+from .test_pipeline import check_seed_verdicts
+
+
+def test_input_within_one_window_gets_exactly_the_batch_output(seeds):
+    [analysis] = list(analyse_windows(read([seeds])))
+    assert [r.score for r in analysis.results] == [r.score for r in score_corpus(read([seeds]))]
+
+
+def test_sources_in_earlier_windows_are_found_and_never_scored_again(seeds):
+    windows = list(analyse_windows(read([seeds]), Settings(window_documents=2)))
+    results = [r for w in windows for r in w.results]
+    assert [len(w.results) for w in windows] == [2, 2, 1]
+    assert [r.score.id for r in results] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
+    check_seed_verdicts(results)
+    assert "001.txt" in windows[1].references  # 002.txt's source, from the first window, as a source only
+
+
+def test_a_source_later_in_the_stream_is_not_seen(seeds):
+    first, second = analyse_windows(read([seeds / "002.txt", seeds / "001.txt"]), Settings(window_documents=1))
+    assert first.results[0].score.klass is DerivationClass.ORIGINAL
+    assert second.results[0].score.klass is DerivationClass.WIRE_COPY
+
+
+def test_cli_streams_windows_and_counts_failures_in_any_of_them(seeds, tmp_path):
+    (tmp_path / "window.toml").write_text("window_documents = 2\n", encoding="utf-8")
+    (tmp_path / "broken.jsonl").write_text('{"id": "x", "text": "fine words here"}\n{"id": 3\n', encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    result = CliRunner().invoke(app, ["score", str(seeds), str(tmp_path / "broken.jsonl"), "--config",
+                                      str(tmp_path / "window.toml"), "-f", "jsonl", "-o", str(out), "-j", "1"])
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert result.exit_code == 1 and "broken.jsonl" in result.output
+    assert len(rows) == 7 and [r["id"] for r in rows[:5]] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
+    assert rows[2]["class"] == "partially-derived" and rows[2]["sources"][0]["id"] == "001.txt"
+    assert rows[6]["error"] is not None
