@@ -137,7 +137,12 @@ class _Scoring:
             yield analysis
 
     def results(self) -> Iterator[Result]:
-        return (result for analysis in self.windows() for result in analysis.results)
+        """One result at a time; a window's results are let go of before the next window is scored."""
+        for analysis in self.windows():
+            results = analysis.results[::-1]
+            analysis.results.clear()
+            while results:
+                yield results.pop()
 
     def whole(self) -> Analysis:
         """Every window as one analysis, for a report that shows them all at once."""

@@ -2,7 +2,8 @@
 
 A window is scored like a whole batch (`analyse`). Its documents then go into a temporary
 on-disk index (SQLite, beside the other temporary files), where later windows find them as
-sources: cleaned again, aligned, never scored twice. Memory is bounded by
+sources: cleaned again, aligned, never scored twice. A verbatim copy stays out of it: its
+sources hold the same text and are nearer the origin. Memory is bounded by
 `settings.window_documents`, not by the stream, and input that fits in one window gets
 exactly `analyse`'s output. A window cannot see a source that comes later in the stream, so
 feed a crawl oldest first.
@@ -20,9 +21,9 @@ from .engine import Engine
 from .errors import InputError
 from .index import Bands, Entry, SignatureIndex, fingerprints
 from .index.sqlite_store import SqliteIndex
-from .pipeline import Analysis, analyse
+from .pipeline import Analysis, Result, analyse
 from .settings import Settings
-from .types import Document
+from .types import Document, MatchKind
 
 
 def analyse_windows(
@@ -42,13 +43,20 @@ def analyse_windows(
     with tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir) as tmp:
         earlier = SqliteIndex(Path(tmp) / "earlier.sqlite", Bands.for_settings(settings), create=True)
         try:
-            window = list(islice(stream, settings.window_documents))
-            while window:
+            for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
                 analysis = analyse(window, settings, references, model, engine, index, earlier)
+                done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
+                earlier.add(Entry(c.document, m) for c, m in zip(done, fingerprints(done, settings)))
+                del done
                 yield analysis
-                window = list(islice(stream, settings.window_documents))
-                if window:
-                    done = [r.cleaned for r in analysis.results if r.cleaned is not None]
-                    earlier.add(Entry(c.document, m) for c, m in zip(done, fingerprints(done, settings)))
+                del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
         finally:
             earlier.close()
+
+
+def _copy(result: Result, settings: Settings) -> bool:
+    """Whether nearly all of a document's content words are verbatim copies of its sources."""
+    assert result.cleaned is not None
+    sentences = result.cleaned.sentences
+    verbatim = sum(sentences[i].tokens for i, (_, match) in result.assigned.items() if match.kind is MatchKind.VERBATIM)
+    return verbatim >= settings.wholly_derived_share * max(result.cleaned.content_tokens, 1)

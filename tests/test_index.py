@@ -16,12 +16,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from datasketch import LeanMinHash, MinHash
 from typer.testing import CliRunner
 
-from provenance.cli import app
-from datasketch import LeanMinHash, MinHash
-
 from provenance import Document
+from provenance.cli import app
 from provenance.index import BATCH, BUCKET, Entry, open_index
 from provenance.settings import Settings
 

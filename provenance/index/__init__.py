@@ -144,14 +144,20 @@ def ranked(hits: Counter[str]) -> list[str]:
 def archive_sources(
     index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings
 ) -> list[Document]:
-    """The indexed documents that LSH says may share text with a document of the batch (not the batch's
-    own ids): for each document its `candidates_per_document` best by shared bands (0: all), so that
-    what a batch pulls from a large archive grows with the batch, not with the archive."""
+    """The indexed documents likely to share text with a document of the batch (not the batch's own ids).
+
+    A candidate must reach `index_threshold` in Jaccard estimated from both signatures, not just share
+    a band: with 2-row bands, same-topic news shares one by chance. Each document takes its
+    `index_candidates` most similar (Jaccard to one decimal, then in query order), so what a batch
+    pulls from a large archive grows with the batch, not with the archive.
+    """
     own = {c.document.id for c in batch}
-    limit = settings.candidates_per_document or None
+    limit = settings.index_candidates or None
     found: set[str] = set()
     for minhash in fingerprints(batch, settings):
-        found.update([i for i in index.query(minhash) if i not in own][:limit])
+        estimated = ((minhash.jaccard(index.signature(i)), n, i) for n, i in enumerate(index.query(minhash)) if i not in own)
+        similar = sorted((-round(j, 1), n, i) for j, n, i in estimated if j >= settings.index_threshold)
+        found.update(i for _, _, i in similar[:limit])
     return index.documents(sorted(found))
 
 
