@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -79,6 +80,12 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Versions, then exit.")] = False,
 ) -> None:
     logging.getLogger("bs4").setLevel(logging.ERROR)
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM (a scheduler stopping the job) unwinds like Ctrl-C, so no temporary file or window index is left."""
+    raise SystemExit(128 + signum)
 
 
 def _model(path: Path | None) -> BoilerplateModel:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
@@ -59,8 +60,10 @@ class LocalEngine(Engine):
 
 
 def _share(shared: Any) -> None:
+    """Pool initializer: the shared argument, and the default SIGTERM (the pool's own way to stop a worker)."""
     global _shared
     _shared = shared
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(job: tuple[Task, Sequence[Any]]) -> list[Any]:

@@ -68,7 +68,8 @@ def analyse(
 ) -> Analysis:
     """`engine`: where the stages run (default: this process); every engine gives the same result.
     `index`: an archive whose candidate documents join the references. `earlier`: documents already
-    scored (see windows.py), whose candidates take part as sources with their own evidence, unscored."""
+    scored (see windows.py), whose candidates take part as sources with their own evidence, unscored.
+    A document found in a store is paired only with the documents that found it."""
     settings = settings or Settings()
     model = model or load_model()
     items = list(items)
@@ -76,15 +77,20 @@ def analyse(
     documents = [d for d in items if isinstance(d, Document)] + refs
     engine = engine or LocalEngine(1)
     cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
+    scored = [cleaned[d.id] for d in items if isinstance(d, Document)]
     outside: dict[str, list[Document]] = {}
+    links: dict[str, list[str]] = {}
     for name, store in (("archive", index), ("earlier", earlier)):
         if store is not None:
-            outside[name] = [d for d in archive_sources(store, list(cleaned.values()), settings) if d.id not in cleaned]
+            found = archive_sources(store, scored, settings)
+            outside[name] = store.documents(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))
             cleaned.update((c.document.id, c) for c in clean_batch(outside[name], model, settings, engine))
+            fetched = {d.id for d in outside[name]}
+            links.update((doc, [*links.get(doc, []), *(i for i in ids if i in fetched)]) for doc, ids in found.items())
     refs += outside.get("archive", [])
     reference_ids = frozenset(r.id for r in refs)
     settled = reference_ids | {d.id for d in outside.get("earlier", [])}
-    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled)
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -151,16 +157,22 @@ class _Corpus:
 
 def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None,
-    settled: frozenset[str] = frozenset(),
+    settled: frozenset[str] = frozenset(), links: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources.
-    `settled` (references among them): sources only, never derived; a pair of two is not looked at."""
+    `settled` (references among them): sources only, never derived; a pair of two is not looked at.
+    `links`: candidates found in an index, by document; those found only so are paired only so,
+    which keeps an archive out of the LSH Ensemble (whose cost grows with the square of its size)."""
     engine = engine or LocalEngine(1)
     settled = settled | reference_ids
+    links = links or {}
+    number = {d.document.id: n for n, d in enumerate(docs)}
+    linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
     minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
-    indexed = candidates.entries(minhashes, sets)
+    indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
     ensemble = candidates.ensemble(indexed, settings.candidate_containment, settings.num_perm)
-    pairs = candidates.unique_pairs(engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
+    found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]
+    pairs = candidates.unique_pairs(found + engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
     containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, sets, PAIRS_PER_TASK)])

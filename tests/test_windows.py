@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 
 from typer.testing import CliRunner
 
@@ -44,3 +50,29 @@ def test_cli_streams_windows_and_counts_failures_in_any_of_them(seeds, tmp_path)
     assert len(rows) == 7 and [r["id"] for r in rows[:5]] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
     assert rows[2]["class"] == "partially-derived" and rows[2]["sources"][0]["id"] == "001.txt"
     assert rows[6]["error"] is not None
+
+
+def test_sigterm_mid_stream_leaves_no_window_index_and_no_partial_output(tmp_path):
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    corpus = tmp_path / "crawl.jsonl"
+    with corpus.open("w") as out:
+        for i in range(4000):
+            text = "\n".join(" ".join(rng.choices(vocabulary, k=20)).capitalize() + "." for _ in range(5))
+            out.write(json.dumps({"id": f"doc{i:05d}", "text": text}) + "\n")
+    (tmp_path / "window.toml").write_text("window_documents = 500\n", encoding="utf-8")
+    scratch, results = tmp_path / "scratch", tmp_path / "results"
+    scratch.mkdir()
+    results.mkdir()
+    command = [sys.executable, "-m", "provenance", "score", str(corpus), "--config", str(tmp_path / "window.toml"),
+               "-f", "jsonl", "-o", str(results / "scores.jsonl"), "-j", "1"]
+    process = subprocess.Popen(command, env={**os.environ, "TMPDIR": str(scratch)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size for p in results.iterdir()) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)  # until the first window's results are in the temporary output
+    assert process.poll() is None, "finished before it could be stopped"
+    assert list(scratch.glob("provenance-windows-*"))
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 128 + signal.SIGTERM
+    assert list(scratch.iterdir()) == [] and list(results.iterdir()) == []

@@ -141,24 +141,24 @@ def ranked(hits: Counter[str]) -> list[str]:
     return [i for i, _ in hits.most_common()]
 
 
-def archive_sources(
-    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings
-) -> list[Document]:
-    """The indexed documents likely to share text with a document of the batch (not the batch's own ids).
+def archive_sources(index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings) -> dict[str, list[str]]:
+    """For each document of the batch, the indexed documents likely to share text with it (not the batch's own).
 
     A candidate must reach `index_threshold` in Jaccard estimated from both signatures, not just share
-    a band: with 2-row bands, same-topic news shares one by chance. Each document takes its
+    a band: with 2-row bands, same-topic news shares one by chance. Only the BUCKET sharing the
+    most bands are estimated, which bounds the work a document costs. Each document takes its
     `index_candidates` most similar (Jaccard to one decimal, then in query order), so what a batch
     pulls from a large archive grows with the batch, not with the archive.
     """
     own = {c.document.id for c in batch}
     limit = settings.index_candidates or None
-    found: set[str] = set()
-    for minhash in fingerprints(batch, settings):
-        estimated = ((minhash.jaccard(index.signature(i)), n, i) for n, i in enumerate(index.query(minhash)) if i not in own)
+    found: dict[str, list[str]] = {}
+    for cleaned, minhash in zip(batch, fingerprints(batch, settings)):
+        ids = [i for i in index.query(minhash) if i not in own][:BUCKET]
+        estimated = ((minhash.jaccard(index.signature(i)), n, i) for n, i in enumerate(ids))
         similar = sorted((-round(j, 1), n, i) for j, n, i in estimated if j >= settings.index_threshold)
-        found.update(i for _, _, i in similar[:limit])
-    return index.documents(sorted(found))
+        found[cleaned.document.id] = [i for _, _, i in similar[:limit]]
+    return found
 
 
 def encode_document(document: Document) -> bytes:

@@ -42,6 +42,7 @@ class SqliteIndex:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
+            self._query: str | None = None
         except sqlite3.DatabaseError as exc:
             raise IndexStoreError(f"{self.path} is not a provenance index: {exc}") from exc
 
@@ -82,12 +83,13 @@ class SqliteIndex:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def query(self, minhash: LeanMinHash) -> list[str]:
-        """At most BUCKET documents a band, the earliest added (the index is in (band, key, rowid) order)."""
-        hits: Counter[str] = Counter()
-        for band, key in enumerate(self.bands.keys(minhash)):
-            hits.update(row[0] for row in self.db.execute("SELECT id FROM bands WHERE band = ? AND key = ? LIMIT ?",
-                                                          (band, key, BUCKET)))
-        return ranked(hits)
+        """At most BUCKET documents a band, the earliest added (the index is in (band, key, rowid) order),
+        all bands read by one statement."""
+        if self._query is None:
+            read = f"SELECT * FROM (SELECT id FROM bands WHERE band = ? AND key = ? LIMIT {BUCKET})"
+            self._query = " UNION ALL ".join([read] * self.bands.b)
+        keys = self.bands.keys(minhash)
+        return ranked(Counter(row[0] for row in self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair])))
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows: dict[str, bytes] = {}
