@@ -260,9 +260,9 @@ def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     n, m = gain.shape
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
-        row_gain = gain[i - 1]
-        for j in range(1, m + 1):
-            best[i, j] = max(best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + row_gain[j - 1])
+        # best[i, j] = max(up, diagonal + gain, left): the first two for the whole row at once, then
+        # "left" is a running maximum along it (every entry is ≥ 0, as is best[i, 0])
+        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], best[i - 1, :-1] + gain[i - 1]))
     pairs = []
     i, j = n, m
     while i > 0 and j > 0:

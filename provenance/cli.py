@@ -22,7 +22,7 @@ from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .filtering import Policy, kept_record
-from .index import add_documents, fingerprints, open_index
+from .index import add_documents, fingerprints, jaccard, open_index
 from .ingest import read
 from .pipeline import Analysis, Result
 from .report import atomic_output, write, write_report
@@ -78,7 +78,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Versions, then exit.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Progress on stderr (one line a window).")] = False,
 ) -> None:
+    logging.basicConfig(format="provenance: %(message)s")
+    logging.getLogger("provenance").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("bs4").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, _terminated)
 
@@ -430,7 +433,8 @@ def index_query(
         cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
         with atomic_output(output) as stream:
             for document, minhash in zip(cleaned, fingerprints(cleaned, settings)):
-                found = [{"id": i, "jaccard": round(minhash.jaccard(index.signature(i)), 4)} for i in index.query(minhash)]
+                ids = index.query(minhash)
+                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, jaccard(minhash, index.signatures(ids)))]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))
                 stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")
     finally:

@@ -7,9 +7,10 @@ source) → scores. Reference documents take part as sources but are not scored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .scoring import match_weight, score_document
 from .settings import Settings
 from .signatures import signatures
 from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
+
+if TYPE_CHECKING:
+    from .windows import EarlierWindows
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,10 @@ def analyse(
     model: BoilerplateModel | None = None,
     engine: Engine | None = None,
     index: SignatureIndex | None = None,
-    earlier: SignatureIndex | None = None,
+    earlier: EarlierWindows | None = None,
 ) -> Analysis:
     """`engine`: where the stages run (default: this process); every engine gives the same result.
-    `index`: an archive whose candidate documents join the references. `earlier`: documents already
+    `index`: an archive whose candidate documents join the references. `earlier`: the windows already
     scored (see windows.py), whose candidates take part as sources with their own evidence, unscored.
     A document found in a store is paired only with the documents that found it."""
     settings = settings or Settings()
@@ -78,18 +82,16 @@ def analyse(
     engine = engine or LocalEngine(1)
     cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
     scored = [cleaned[d.id] for d in items if isinstance(d, Document)]
-    outside: dict[str, list[Document]] = {}
     links: dict[str, list[str]] = {}
-    for name, store in (("archive", index), ("earlier", earlier)):
-        if store is not None:
-            found = archive_sources(store, scored, settings)
-            outside[name] = store.documents(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))
-            cleaned.update((c.document.id, c) for c in clean_batch(outside[name], model, settings, engine))
-            fetched = {d.id for d in outside[name]}
-            links.update((doc, [*links.get(doc, []), *(i for i in ids if i in fetched)]) for doc, ids in found.items())
-    refs += outside.get("archive", [])
-    reference_ids = frozenset(r.id for r in refs)
-    settled = reference_ids | {d.id for d in outside.get("earlier", [])}
+    archived: set[str] = set()
+    earlier_ids: set[str] = set()
+    if index is not None:
+        archived = _fetch(index, scored, cleaned, links, settings,
+                          lambda ids: clean_batch(index.documents(ids), model, settings, engine))
+    if earlier is not None:
+        earlier_ids = _fetch(earlier.index, scored, cleaned, links, settings, earlier.cleaned)
+    reference_ids = frozenset({r.id for r in refs} | archived)
+    settled = reference_ids | earlier_ids
     derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links)
     results = []
     for item in items:
@@ -102,6 +104,20 @@ def analyse(
         wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
         results.append(Result(score_document(doc, assigned, found, wire, settings), doc, assigned))
     return Analysis(results, {i: cleaned[i] for i in sorted(settled)}, settings)
+
+
+def _fetch(
+    store: SignatureIndex, scored: Sequence[Cleaned], cleaned: dict[str, Cleaned], links: dict[str, list[str]],
+    settings: Settings, load: Callable[[list[str]], list[Cleaned]],
+) -> set[str]:
+    """Adds to `cleaned` the store's candidates of the scored documents (loaded cleaned by `load`) and
+    to `links` which document found which; returns the ids it added."""
+    found = archive_sources(store, scored, settings)
+    fetched = {c.document.id: c for c in load(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))}
+    cleaned.update(fetched)
+    for doc, ids in found.items():
+        links[doc] = [*links.get(doc, []), *(i for i in ids if i in fetched)]
+    return set(fetched)
 
 
 Alignment = tuple[list[Match], list[Passage]]

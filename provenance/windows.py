@@ -1,9 +1,9 @@
 """Scoring a stream larger than memory: window by window, each window against the earlier ones.
 
 A window is scored like a whole batch (`analyse`). Its documents then go into a temporary
-on-disk index (SQLite, beside the other temporary files), where later windows find them as
-sources: cleaned again, aligned, never scored twice. A verbatim copy stays out of it: its
-sources hold the same text and are nearer the origin. Memory is bounded by
+on-disk store (SQLite, beside the other temporary files) as they were cleaned, where later
+windows find them as sources: aligned, never cleaned or scored twice. A verbatim copy stays
+out of it: its sources hold the same text and are nearer the origin. Memory is bounded by
 `settings.window_documents`, not by the stream, and input that fits in one window gets
 exactly `analyse`'s output. A window cannot see a source that comes later in the stream, so
 feed a crawl oldest first.
@@ -11,8 +11,13 @@ feed a crawl oldest first.
 
 from __future__ import annotations
 
+import json
+import logging
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, replace
 from itertools import islice
 from pathlib import Path
 
@@ -23,7 +28,44 @@ from .index import Bands, Entry, SignatureIndex, fingerprints
 from .index.sqlite_store import SqliteIndex
 from .pipeline import Analysis, Result, analyse
 from .settings import Settings
-from .types import Document, MatchKind
+from .types import Cleaned, Document, Evidence, MatchKind, Sentence
+
+log = logging.getLogger(__name__)
+
+
+class EarlierWindows:
+    """The documents of the windows already scored: LSH bands and signatures in a SQLite index,
+    and beside them each document as it was cleaned (text, sentence spans, evidence; no blocks)."""
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.settings = settings
+        self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
+        self.index.db.execute("CREATE TABLE cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+
+    def add(self, done: Sequence[Cleaned]) -> None:
+        self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, fingerprints(done, self.settings)))
+        with self.index.transaction():
+            self.index.db.executemany("INSERT INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
+
+    def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
+        rows = self.index.rows("cleaned", "data", ids)
+        return [_decode(rows[i]) for i in ids if i in rows]
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def _encode(cleaned: Cleaned) -> bytes:
+    document = {k: v for k, v in asdict(cleaned.document).items() if k not in ("text", "html")}
+    spans = [(s.start, s.end, s.tokens) for s in cleaned.sentences]
+    return zlib.compress(json.dumps([document, cleaned.text, spans, asdict(cleaned.evidence)]).encode())
+
+
+def _decode(data: bytes) -> Cleaned:
+    document, text, spans, evidence = json.loads(zlib.decompress(data))
+    sentences = tuple(Sentence(i, start, end, text[start:end], tokens) for i, (start, end, tokens) in enumerate(spans))
+    evidence = Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in evidence.items()})
+    return Cleaned(Document(**document), (), text, sentences, evidence)
 
 
 def analyse_windows(
@@ -41,15 +83,18 @@ def analyse_windows(
     references = list(references)
     stream = iter(items)
     with tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir) as tmp:
-        earlier = SqliteIndex(Path(tmp) / "earlier.sqlite", Bands.for_settings(settings), create=True)
+        earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
         try:
+            start, number = time.perf_counter(), 0
             for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
                 analysis = analyse(window, settings, references, model, engine, index, earlier)
-                done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
-                earlier.add(Entry(c.document, m) for c, m in zip(done, fingerprints(done, settings)))
-                del done
+                earlier.add([r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)])
+                number += 1
+                log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
+                         len(analysis.references), time.perf_counter() - start)
                 yield analysis
                 del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
+                start = time.perf_counter()
         finally:
             earlier.close()
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.align import align_pair, merge_passages, profile
+from provenance.align import _monotone, align_pair, merge_passages, profile
 from provenance.settings import Settings
 from provenance.types import Match, MatchKind
 
@@ -114,3 +116,21 @@ def test_shared_feature_counts_are_exact_intersections(rows_a, rows_b):
     got = _Rows(rows_a, vocabulary).shared(_Rows(rows_b, vocabulary))
     assert got.shape == (len(rows_a), len(rows_b))
     assert all(got[i, j] == len(x & y) for i, x in enumerate(rows_a) for j, y in enumerate(rows_b))
+
+
+@given(st.lists(st.lists(st.floats(0, 1), min_size=4, max_size=4), min_size=0, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_monotone_matching_is_the_best_order_preserving_one(rows):
+    scores = np.array(rows).reshape(-1, 4)
+    threshold = 0.4
+    pairs = _monotone(scores, threshold)
+
+    def gain(chosen):
+        return sum(scores[i, j] - threshold for i, j in chosen)
+
+    assert all(scores[i, j] >= threshold for i, j in pairs)
+    assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]))
+    cells = [(i, j) for i in range(len(scores)) for j in range(4) if scores[i, j] >= threshold]
+    best = max((gain(c) for k in range(len(cells) + 1) for c in combinations(cells, k)
+                if all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(c, c[1:]))), default=0)
+    assert gain(pairs) >= best - 1e-6 * (len(cells) + 1)

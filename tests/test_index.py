@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from provenance import Document
 from provenance.cli import app
-from provenance.index import BATCH, BUCKET, Entry, open_index
+from provenance.index import BATCH, BUCKET, Entry, jaccard, open_index
 from provenance.settings import Settings
 
 runner = CliRunner()
@@ -43,9 +43,15 @@ def _round_trip(seeds: Path, location: str) -> None:
     assert scores["000.txt"]["class"] == "wholly-derived" and scores["000.txt"]["sources"][0]["id"] == "001.txt"
     assert scores["002.txt"]["class"] == "partially-derived" and scores["002.txt"]["sources"][0]["id"] == "001.txt"
     assert scores["003.txt"]["class"] == "original"
-    query = runner.invoke(app, ["index", "query", location, str(seeds / "002.txt"), str(seeds / "004.txt")])
+    query = runner.invoke(app, ["index", "query", location, str(seeds / "002.txt"), str(seeds / "004.txt"),
+                                str(seeds / "001.txt")])
     rows = [json.loads(line) for line in query.output.splitlines()]
     assert [c["id"] for c in rows[0]["candidates"]] == ["001.txt"] and rows[1]["candidates"] == []
+    assert rows[2]["candidates"] == [{"id": "001.txt", "jaccard": 1.0}]  # its own signature, stored and read back
+    index = open_index(location, Settings())
+    with pytest.raises(KeyError):
+        index.signatures(["001.txt", "not-indexed"])
+    index.close()
     stats = json.loads(runner.invoke(app, ["index", "stats", location]).output)
     assert stats["documents"] == 1 and stats["bands"] * stats["rows_per_band"] <= stats["num_perm"]
 
@@ -146,3 +152,10 @@ def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_buc
     assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
     assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
     index.close()
+
+
+def test_jaccard_of_many_signatures_is_datasketchs_one_by_one():
+    query = _minhash(range(100))
+    others = [_minhash(range(start, start + 100)) for start in (0, 10, 50, 99, 200)]
+    assert jaccard(query, others) == [query.jaccard(other) for other in others]
+    assert jaccard(query, []) == []

@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 from typer.testing import CliRunner
 
+import provenance.pipeline
 from provenance import DerivationClass, Settings, read, score_corpus
 from provenance.cli import app
-from provenance.windows import analyse_windows
+from provenance.windows import EarlierWindows, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
 
@@ -31,6 +33,31 @@ def test_sources_in_earlier_windows_are_found_and_never_scored_again(seeds):
     assert [r.score.id for r in results] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
     check_seed_verdicts(results)
     assert "001.txt" in windows[1].references  # 002.txt's source, from the first window, as a source only
+
+
+def test_each_document_is_cleaned_once_however_many_windows_draw_on_it(seeds, monkeypatch):
+    cleaned_ids = []
+    clean_batch = provenance.pipeline.clean_batch
+
+    def counting(documents, *args):
+        cleaned_ids.extend(d.id for d in documents)
+        return clean_batch(documents, *args)
+
+    monkeypatch.setattr(provenance.pipeline, "clean_batch", counting)
+    windows = list(analyse_windows(read([seeds]), Settings(window_documents=1)))
+    assert sorted(cleaned_ids) == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
+    assert any(w.references for w in windows)
+
+
+def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_path):
+    [analysis] = list(analyse_windows(read([seeds])))
+    done = [r.cleaned for r in analysis.results]
+    store = EarlierWindows(tmp_path / "earlier.sqlite", analysis.settings)
+    store.add(done)
+    back = store.cleaned([c.document.id for c in reversed(done)] + ["missing"])
+    store.close()
+    assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
+                    for c in reversed(done)]
 
 
 def test_a_source_later_in_the_stream_is_not_seen(seeds):
@@ -50,6 +77,15 @@ def test_cli_streams_windows_and_counts_failures_in_any_of_them(seeds, tmp_path)
     assert len(rows) == 7 and [r["id"] for r in rows[:5]] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
     assert rows[2]["class"] == "partially-derived" and rows[2]["sources"][0]["id"] == "001.txt"
     assert rows[6]["error"] is not None
+
+
+def test_verbose_reports_each_window(seeds, tmp_path, caplog):
+    (tmp_path / "window.toml").write_text("window_documents = 2\n", encoding="utf-8")
+    for flags, expected in (([], []), (["-v"], ["window 1: 2 documents", "window 2: 2 documents", "window 3: 1 documents"])):
+        caplog.clear()
+        result = CliRunner().invoke(app, [*flags, "score", str(seeds), "--config", str(tmp_path / "window.toml"), "-j", "1"])
+        assert result.exit_code == 0
+        assert [m.split(",")[0] for m in caplog.messages] == expected
 
 
 def test_sigterm_mid_stream_leaves_no_window_index_and_no_partial_output(tmp_path):

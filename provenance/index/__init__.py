@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import Protocol
 
+import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from ..boilerplate import BoilerplateModel
@@ -86,7 +87,9 @@ class SignatureIndex(Protocol):
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
 
-    def signature(self, doc_id: str) -> LeanMinHash: ...
+    def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
+        """The stored signatures of `ids`, in order (KeyError for one not indexed)."""
+        ...
 
     def stats(self) -> dict[str, object]: ...
 
@@ -146,19 +149,33 @@ def archive_sources(index: SignatureIndex, batch: Sequence[Cleaned], settings: S
 
     A candidate must reach `index_threshold` in Jaccard estimated from both signatures, not just share
     a band: with 2-row bands, same-topic news shares one by chance. Only the BUCKET sharing the
-    most bands are estimated, which bounds the work a document costs. Each document takes its
-    `index_candidates` most similar (Jaccard to one decimal, then in query order), so what a batch
-    pulls from a large archive grows with the batch, not with the archive.
+    most bands are estimated, which bounds the work a document costs; their signatures are read
+    BATCH documents at a time, not one by one. Each document takes its `index_candidates` most
+    similar (Jaccard to one decimal, then in query order), so what a batch pulls from a large
+    archive grows with the batch, not with the archive.
     """
     own = {c.document.id for c in batch}
     limit = settings.index_candidates or None
     found: dict[str, list[str]] = {}
-    for cleaned, minhash in zip(batch, fingerprints(batch, settings)):
-        ids = [i for i in index.query(minhash) if i not in own][:BUCKET]
-        estimated = ((minhash.jaccard(index.signature(i)), n, i) for n, i in enumerate(ids))
-        similar = sorted((-round(j, 1), n, i) for j, n, i in estimated if j >= settings.index_threshold)
-        found[cleaned.document.id] = [i for _, _, i in similar[:limit]]
+    for start in range(0, len(batch), BATCH):
+        part = batch[start:start + BATCH]
+        minhashes = fingerprints(part, settings)
+        queried = [[i for i in index.query(minhash) if i not in own][:BUCKET] for minhash in minhashes]
+        distinct = sorted({i for ids in queried for i in ids})
+        stored = dict(zip(distinct, index.signatures(distinct)))
+        for cleaned, minhash, ids in zip(part, minhashes, queried):
+            estimated = jaccard(minhash, [stored[i] for i in ids])
+            similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
+            found[cleaned.document.id] = [i for _, _, i in similar[:limit]]
     return found
+
+
+def jaccard(minhash: LeanMinHash, others: Sequence[LeanMinHash]) -> list[float]:
+    """`minhash.jaccard(other)` for each of `others`, in one array comparison."""
+    if not others:
+        return []
+    matrix = np.stack([other.hashvalues for other in others])
+    return (np.count_nonzero(matrix == minhash.hashvalues, axis=1) / len(minhash.hashvalues)).tolist()
 
 
 def encode_document(document: Document) -> bytes:

@@ -78,11 +78,14 @@ class RedisIndex:
             return []
         return [decode_document(blob) for blob in self.redis.hmget(self.docs, list(ids)) if blob is not None]
 
-    def signature(self, doc_id: str) -> LeanMinHash:
-        blob = self.redis.hget(self.sigs, doc_id)
-        if blob is None:
-            raise KeyError(doc_id)
-        return from_bytes(blob)
+    def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
+        if not ids:
+            return []
+        blobs = self.redis.hmget(self.sigs, list(ids))
+        for doc_id, blob in zip(ids, blobs):
+            if blob is None:
+                raise KeyError(doc_id)
+        return [from_bytes(blob) for blob in blobs]
 
     def stats(self) -> dict[str, object]:
         return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),

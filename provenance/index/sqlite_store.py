@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ from . import (
     IndexStoreError,
     decode_document,
     encode_document,
-    ranked,
 )
 
 SCHEMA = """
@@ -49,12 +47,12 @@ class SqliteIndex:
     def _check(self, bands: Bands) -> Bands:
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
         if not stored:
-            with self._transaction():
+            with self.transaction():
                 self.db.executemany("INSERT INTO meta VALUES (?, ?)", bands.meta().items())
         return bands.as_stored(stored, str(self.path))
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def transaction(self) -> Iterator[None]:
         """Writes that land together or not at all (the connection is in autocommit mode)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -68,7 +66,7 @@ class SqliteIndex:
         """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
         present are skipped, so a re-run completes a killed add."""
         added = 0
-        with self._transaction():
+        with self.transaction():
             for entry in entries:
                 if entry.document.id in self:
                     continue
@@ -84,25 +82,28 @@ class SqliteIndex:
 
     def query(self, minhash: LeanMinHash) -> list[str]:
         """At most BUCKET documents a band, the earliest added (the index is in (band, key, rowid) order),
-        all bands read by one statement."""
+        all bands read and counted by one statement. Ties keep `ranked`'s order: first seen, band by band."""
         if self._query is None:
-            read = f"SELECT * FROM (SELECT id FROM bands WHERE band = ? AND key = ? LIMIT {BUCKET})"
-            self._query = " UNION ALL ".join([read] * self.bands.b)
+            read = f"SELECT * FROM (SELECT id, (band << 40) + rowid AS seen FROM bands WHERE band = ? AND key = ? LIMIT {BUCKET})"
+            self._query = f"SELECT id FROM ({' UNION ALL '.join([read] * self.bands.b)}) GROUP BY id ORDER BY COUNT(*) DESC, MIN(seen)"
         keys = self.bands.keys(minhash)
-        return ranked(Counter(row[0] for row in self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair])))
+        return [row[0] for row in self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair])]
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
-        rows: dict[str, bytes] = {}
-        for start in range(0, len(ids), BATCH):
-            part = ids[start:start + BATCH]
-            rows.update(self.db.execute(f"SELECT id, document FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+        rows = self.rows("documents", "document", ids)
         return [decode_document(rows[i]) for i in ids if i in rows]
 
-    def signature(self, doc_id: str) -> LeanMinHash:
-        row = self.db.execute("SELECT signature FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise KeyError(doc_id)
-        return from_bytes(row[0])
+    def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
+        rows = self.rows("documents", "signature", ids)
+        return [from_bytes(rows[i]) for i in ids]
+
+    def rows(self, table: str, column: str, ids: Sequence[str]) -> dict[str, bytes]:
+        """`column` of the rows of `table` with these ids, BATCH ids a statement."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(ids), BATCH):
+            part = ids[start:start + BATCH]
+            found.update(self.db.execute(f"SELECT id, {column} FROM {table} WHERE id IN ({','.join('?' * len(part))})", part))
+        return found
 
     def stats(self) -> dict[str, object]:
         count = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

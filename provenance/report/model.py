@@ -17,8 +17,8 @@ MAX_LONE_NODES = 300
 
 
 def report_data(analysis: Analysis) -> dict[str, Any]:
-    cleaned: dict[str, Cleaned] = {r.score.id: r.cleaned for r in analysis.results if r.cleaned}
-    cleaned.update(analysis.references)
+    cleaned: dict[str, Cleaned] = dict(analysis.references)
+    cleaned.update((r.score.id, r.cleaned) for r in analysis.results if r.cleaned)  # a scored document's own, with blocks
     edges = [
         {"source": s.id, "target": r.score.id, "share": s.share}
         for r in analysis.results for s in r.score.sources if s.id in cleaned
