@@ -80,10 +80,19 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Versions, then exit.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Progress on stderr (one line a window).")] = False,
 ) -> None:
-    logging.basicConfig(format="provenance: %(message)s")
-    logging.getLogger("provenance").setLevel(logging.INFO if verbose else logging.WARNING)
+    log = logging.getLogger("provenance")
+    if not any(isinstance(h, _Echo) for h in log.handlers):
+        log.addHandler(_Echo())
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("bs4").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, _terminated)
+
+
+class _Echo(logging.Handler):
+    """provenance's own log lines on stderr, as the CLI prints errors; other libraries' logging is left as it is."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"provenance: {record.getMessage()}", err=True)
 
 
 def _terminated(signum: int, _frame: object) -> None:

@@ -86,6 +86,8 @@ def test_verbose_reports_each_window(seeds, tmp_path, caplog):
         result = CliRunner().invoke(app, [*flags, "score", str(seeds), "--config", str(tmp_path / "window.toml"), "-j", "1"])
         assert result.exit_code == 0
         assert [m.split(",")[0] for m in caplog.messages] == expected
+        assert [line.split(",")[0] for line in result.output.splitlines() if " window " in line] == [
+            f"provenance: {m}" for m in expected]
 
 
 def test_sigterm_mid_stream_leaves_no_window_index_and_no_partial_output(tmp_path):

@@ -98,7 +98,8 @@ class SqliteIndex:
         return [from_bytes(rows[i]) for i in ids]
 
     def rows(self, table: str, column: str, ids: Sequence[str]) -> dict[str, bytes]:
-        """`column` of the rows of `table` with these ids, BATCH ids a statement."""
+        """`column` of the rows of `table` with these ids, BATCH ids a statement (table and column are
+        this package's own names, never input)."""
         found: dict[str, bytes] = {}
         for start in range(0, len(ids), BATCH):
             part = ids[start:start + BATCH]
