@@ -1,16 +1,20 @@
 """End-to-end `provenance score` on generated corpora of growing size: documents per second and peak memory.
 
-    python benchmarks/scale.py --data ../shared/data --sizes 2000 5000 10000 --out benchmarks/scale.md
+    python benchmarks/scale.py --data ../shared/data --sizes 10000 100000 --out benchmarks/scale.md
 
 Each size is a fresh corpus from derivation_corpus.py (seed 0), scored by the CLI as a
 user would run it (`-f jsonl -o FILE`, all cores). Peak memory is the largest sum of the
 proportional set sizes (PSS: pages a forked worker shares with its parent count once) of the
-command and all its worker processes, sampled every 0.2 s.
+command and all its worker processes, sampled every 0.2 s. The command runs with `--verbose`;
+its log (one line a window) goes to score.log beside the corpus, and the table gives the
+seconds of the first and the last full window, which show whether a window's cost grows
+with the stream before it.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -36,22 +40,30 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> tuple[float, int]:
+def measure(command: list[str], log: Path) -> tuple[float, int]:
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_pss(process.pid))
-        time.sleep(0.2)
+    with log.open("w") as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_pss(process.pid))
+            time.sleep(0.2)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
     return time.perf_counter() - start, peak
 
 
+def window_seconds(log: Path) -> list[float]:
+    """Seconds of each full window, from the `--verbose` log."""
+    lines = re.findall(r"window \d+: (\d+) documents, .*?([\d.]+) s$", log.read_text(), re.MULTILINE)
+    full = max((int(n) for n, _ in lines), default=0)
+    return [float(s) for n, s in lines if int(n) == full]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -61,19 +73,22 @@ def main() -> None:
         if not (corpus / "documents.jsonl").is_file():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "derivation_corpus.py"), "--data", str(args.data),
                             "--documents", str(size), "--seed", "0", "--out", str(corpus)], check=True)
-        seconds, peak = measure([sys.executable, "-m", "provenance", "score", str(corpus / "documents.jsonl"),
-                                 "-f", "jsonl", "-o", str(corpus / "scores.jsonl")])
-        rows.append((size, seconds, peak))
-        print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  peak {peak / 2**30:.2f} GiB",
-              flush=True)
+        seconds, peak = measure([sys.executable, "-m", "provenance", "--verbose", "score", str(corpus / "documents.jsonl"),
+                                 "-f", "jsonl", "-o", str(corpus / "scores.jsonl")], corpus / "score.log")
+        windows = window_seconds(corpus / "score.log")
+        rows.append((size, seconds, peak, windows))
+        print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  peak {peak / 2**30:.2f} GiB  "
+              f"windows {windows[0]:.0f} s … {windows[-1]:.0f} s", flush=True)
     lines = ["# End-to-end `provenance score` on generated corpora", "",
              f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` (2 cores, all used; "
-             "corpus generation not timed).", "",
-             "| documents | seconds | documents/s | peak memory (GiB PSS, all processes) | time × vs previous |",
-             "|---:|---:|---:|---:|---:|"]
-    for i, (size, seconds, peak) in enumerate(rows):
+             "corpus generation not timed; windows of `window_documents` = 5,000).", "",
+             "| documents | seconds | documents/s | peak memory (GiB PSS, all processes) | time × vs previous "
+             "| full windows | first, last window (s) |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for i, (size, seconds, peak, windows) in enumerate(rows):
         growth = f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else ""
-        lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {peak / 2**30:.2f} | {growth} |")
+        lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {peak / 2**30:.2f} | {growth} "
+                     f"| {len(windows)} | {windows[0]:.0f}, {windows[-1]:.0f} |")
     publish(lines, args.out)
 
 
