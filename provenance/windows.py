@@ -45,7 +45,7 @@ class EarlierWindows:
     def add(self, done: Sequence[Cleaned]) -> None:
         self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, fingerprints(done, self.settings)))
         with self.index.transaction():
-            self.index.db.executemany("INSERT INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
+            self.index.db.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
 
     def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
         rows = self.index.rows("cleaned", "data", ids)

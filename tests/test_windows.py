@@ -14,7 +14,7 @@ from dataclasses import replace
 from typer.testing import CliRunner
 
 import provenance.pipeline
-from provenance import DerivationClass, Settings, read, score_corpus
+from provenance import DerivationClass, Document, Settings, read, score_corpus
 from provenance.cli import app
 from provenance.windows import EarlierWindows, analyse_windows
 
@@ -58,6 +58,13 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_pat
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
+
+
+def test_an_id_seen_again_in_a_later_window_is_scored_again_like_the_first_time(seeds):
+    wire = Document("a", "crawl.jsonl", text=(seeds / "001.txt").read_text(encoding="utf-8"))
+    windows = list(analyse_windows([wire, Document("b", "crawl.jsonl", text="x"), wire], Settings(window_documents=1)))
+    first, _, again = (w.results[0].score for w in windows)
+    assert again == first and first.error is None
 
 
 def test_a_source_later_in_the_stream_is_not_seen(seeds):
