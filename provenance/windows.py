@@ -43,7 +43,8 @@ class EarlierWindows:
         self.index.db.execute("CREATE TABLE cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
     def add(self, done: Sequence[Cleaned]) -> None:
-        self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, fingerprints(done, self.settings)))
+        signatures = fingerprints(done, self.settings)
+        self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, signatures))
         with self.index.transaction():
             self.index.db.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
 

@@ -165,7 +165,8 @@ def archive_sources(index: SignatureIndex, batch: Sequence[Cleaned], settings: S
         stored = dict(zip(distinct, index.signatures(distinct)))
         for cleaned, minhash, ids in zip(part, minhashes, queried):
             estimated = jaccard(minhash, [stored[i] for i in ids])
-            similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
+            similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated))
+                             if j >= settings.index_threshold)
             found[cleaned.document.id] = [i for _, _, i in similar[:limit]]
     return found
 

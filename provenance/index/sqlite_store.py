@@ -85,7 +85,8 @@ class SqliteIndex:
         all bands read and counted by one statement. Ties keep `ranked`'s order: first seen, band by band."""
         if self._query is None:
             read = f"SELECT * FROM (SELECT id, (band << 40) + rowid AS seen FROM bands WHERE band = ? AND key = ? LIMIT {BUCKET})"
-            self._query = f"SELECT id FROM ({' UNION ALL '.join([read] * self.bands.b)}) GROUP BY id ORDER BY COUNT(*) DESC, MIN(seen)"
+            self._query = (f"SELECT id FROM ({' UNION ALL '.join([read] * self.bands.b)}) "
+                           "GROUP BY id ORDER BY COUNT(*) DESC, MIN(seen)")
         keys = self.bands.keys(minhash)
         return [row[0] for row in self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair])]
 
