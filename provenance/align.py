@@ -13,11 +13,10 @@ shared names or a stock phrase are not reuse.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from .features import content_words
+from .features import is_content_word
 from .settings import Settings
 from .text import WORD, words
 from .types import Match, MatchKind, Passage
@@ -25,49 +24,81 @@ from .types import Match, MatchKind, Passage
 STEM = 6
 
 
-@dataclass(frozen=True)
-class SentenceProfile:
-    """What alignment compares: stemmed content words and word trigrams."""
+class Vocabulary:
+    """Integer ids of the words one process has seen, and for each word whether it is a content word
+    and the id of its stem: worked out once per word, not once per occurrence. Ids are comparable
+    only within one vocabulary, which is why each worker profiles the documents it aligns."""
 
-    stems: frozenset[str]
-    trigrams: frozenset[tuple[str, ...]]
-    tokens: int
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.stems = np.zeros(1024, dtype=np.int64)
+        self.content = np.zeros(1024, dtype=bool)
 
+    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+        ids = list(map(self.ids.get, tokens))  # one C-level pass; most words are known
+        if None in ids:
+            ids = [self._id(w) if i is None else i for w, i in zip(tokens, ids)]
+        return np.array(ids, dtype=np.int64)
 
-def profile(sentence: str) -> SentenceProfile:
-    toks = words(sentence)
-    return SentenceProfile(
-        stems=frozenset(w[:STEM] for w in content_words(sentence)),
-        trigrams=frozenset(zip(toks, toks[1:], toks[2:])),
-        tokens=len(toks),
-    )
+    def _id(self, word: str) -> int:
+        found = self.ids.get(word)
+        return self._add(word) if found is None else found
+
+    def _add(self, word: str) -> int:
+        new = self.ids[word] = len(self.ids)
+        stem = new if len(word) <= STEM else self._id(word[:STEM])  # a stem is a word of its own here
+        if self.stems.size <= max(new, stem):
+            self.stems, self.content = np.resize(self.stems, 2 * self.stems.size), np.resize(self.content, 2 * self.stems.size)
+        self.stems[new] = stem
+        self.content[new] = is_content_word(word)
+        return new
 
 
 class DocumentProfile:
-    """A document's sentence profiles as integer ids: each sentence's stems and trigrams are one row.
+    """What alignment compares, for each sentence of a document: its stemmed content words and its
+    word trigrams, as integer ids in one array with row offsets.
 
-    Documents profiled with one shared `vocabulary` are compared by one matrix product
-    per pair instead of a Python loop over every sentence pair; keeping ids rather than
-    sets of strings makes a profile about a quarter of the size.
+    Two documents are compared by one matrix product instead of a Python loop over every sentence
+    pair, and a document is tokenised once, its features found by array operations.
     """
 
-    def __init__(self, sentences: Sequence[SentenceProfile], vocabulary: dict[object, int]) -> None:
-        self.stems = _Rows([s.stems for s in sentences], vocabulary)
-        self.trigrams = _Rows([s.trigrams for s in sentences], vocabulary)
-        self.tokens = np.array([s.tokens for s in sentences], dtype=np.int64)
+    def __init__(self, sentences: Sequence[str], vocabulary: Vocabulary | None = None) -> None:
+        vocabulary = vocabulary or Vocabulary()
+        tokens = [words(s) for s in sentences]
+        self.tokens = np.array([len(t) for t in tokens], dtype=np.int64)
+        ids = vocabulary.encode([w for t in tokens for w in t])
+        row = np.repeat(np.arange(len(tokens)), self.tokens)
+        content = vocabulary.content[ids]
+        self.stems = _Rows(vocabulary.stems[ids][content], row[content], len(tokens))
+        inside = row[2:] == row[:-2]  # the trigram's first and last word are in one sentence
+        self.trigrams = _Rows(_trigram_keys(ids)[inside], row[2:][inside], len(tokens))
 
     def __len__(self) -> int:
         return len(self.tokens)
 
 
-class _Rows:
-    """Sets of features as one id array and row offsets."""
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: the keys of trigrams that differ in one word always differ
 
-    def __init__(self, rows: Sequence[frozenset], vocabulary: dict[object, int]) -> None:
-        self.ids = np.fromiter((vocabulary.setdefault(x, len(vocabulary)) for row in rows for x in row), dtype=np.int64)
-        self.bound = len(vocabulary)  # every id is below it
-        self.counts = np.array([len(row) for row in rows], dtype=np.int64)
+
+def _trigram_keys(ids: np.ndarray) -> np.ndarray:
+    """One 64-bit key per word trigram: equal trigrams have equal keys, and two different ones share
+    a key with a chance of about 2**-64."""
+    words = ids.astype(np.uint64)
+    return ((words[:-2] * _MIX + words[1:-1]) * _MIX + words[2:]).view(np.int64)
+
+
+class _Rows:
+    """Sets of features (one set per row) as one sorted id array and row offsets."""
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray, n: int) -> None:
+        order = np.lexsort((keys, rows))
+        keys, rows = keys[order], rows[order]
+        first = np.ones(keys.size, dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+        self.ids, self.rows = keys[first], rows[first]
+        self.counts = np.bincount(self.rows, minlength=n)
         self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
+        self.features = np.unique(self.ids)
 
     def row(self, i: int) -> np.ndarray:
         return self.ids[self.indptr[i]:self.indptr[i + 1]]
@@ -81,48 +112,30 @@ class _Rows:
 
     def shared(self, other: _Rows) -> np.ndarray:
         """|row_i ∩ other_j| for every pair: indicator rows over the features the two documents share.
-
-        Columns come from a per-process scratch array indexed by feature id, so finding the
-        shared features is a few scatters and gathers, not a sort; most candidate pairs share
-        few features, so the matrices are narrow.
-        """
-        column = _scratch(max(self.bound, other.bound))
-        column[other.ids] = -1
-        column[self.ids] = 0
-        both = np.unique(other.ids[column[other.ids] == 0])
-        if not both.size:
-            return np.zeros((len(self.counts), len(other.counts)), dtype=np.float32)
-        column[both] = np.arange(1, both.size + 1)
+        Most candidate pairs share few features, so the matrices are narrow."""
+        both = np.intersect1d(self.features, other.features, assume_unique=True)
         # 0/1 matrices, exact products; some BLAS builds leave a stale "invalid" flag in worker threads
         with np.errstate(invalid="ignore"):
-            return self._dense(column[self.ids], both.size + 1) @ other._dense(column[other.ids], both.size + 1).T
+            return self._dense(both) @ other._dense(both).T
 
-    def _dense(self, columns: np.ndarray, width: int) -> np.ndarray:
-        """Indicator rows; column 0 collects the features that are not shared, and is dropped."""
-        out = np.zeros((len(self.counts), width), dtype=np.float32)
-        keep = columns > 0
-        out[np.repeat(np.arange(len(self.counts)), self.counts)[keep], columns[keep]] = 1.0
+    def _dense(self, columns: np.ndarray) -> np.ndarray:
+        """Indicator rows over `columns` (sorted feature ids)."""
+        out = np.zeros((len(self.counts), columns.size), dtype=np.float32)
+        if columns.size:
+            at = np.minimum(np.searchsorted(columns, self.ids), columns.size - 1)
+            hit = columns[at] == self.ids
+            out[self.rows[hit], at[hit]] = 1.0
         return out
 
 
-_column = np.zeros(0, dtype=np.int64)
-
-
-def _scratch(size: int) -> np.ndarray:
-    """The per-process column array of `_Rows.shared`, grown to the vocabulary's size."""
-    global _column
-    if _column.size < size:
-        _column = np.zeros(max(size, 2 * _column.size), dtype=np.int64)
-    return _column
-
-
-Profiles = Sequence[SentenceProfile] | DocumentProfile
+Profiles = Sequence[str] | DocumentProfile
 
 
 def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfile]:
+    """Profiles of two documents given as sentence texts, in one vocabulary."""
     if isinstance(a, DocumentProfile) and isinstance(b, DocumentProfile):
         return a, b
-    vocabulary: dict[object, int] = {}
+    vocabulary = Vocabulary()
     return DocumentProfile(list(a), vocabulary), DocumentProfile(list(b), vocabulary)
 
 

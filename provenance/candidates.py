@@ -2,27 +2,32 @@
 
 A short article that copies part of a long one has a small Jaccard but a large
 containment, so the query is "which documents contain most of my shingles". The
-ensemble is built once over document numbers; its queries are independent, so they
-run as engine tasks, and pairs travel as NumPy arrays of document numbers.
+ensemble's size partitions are independent: each is built and queried as one engine
+task, and pairs travel as NumPy arrays of document numbers.
 """
 
 from __future__ import annotations
 
+import copy
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
+from datasketch.lshensemble_partition import optimal_partitions
 
 Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 
 
-def ensemble(entries: Sequence[Entry], threshold: float, num_perm: int = 128) -> MinHashLSHEnsemble | None:
-    """The containment index over `entries`; None when there is nothing to pair."""
-    if len(entries) < 2:
-        return None
-    index = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=min(16, len(entries)))
-    index.index(entries)
-    return index
+@dataclass(frozen=True)
+class Ensemble:
+    """What every partition task shares: the documents, and the containment threshold and signature width."""
+
+    entries: Sequence[Entry]
+    threshold: float
+    num_perm: int
 
 
 def entries(minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> list[Entry]:
@@ -30,13 +35,36 @@ def entries(minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> lis
     return [(i, m, s.size) for i, (m, s) in enumerate(zip(minhashes, sets)) if s.size]
 
 
-def query(entries: Sequence[Entry], index: MinHashLSHEnsemble | None) -> list[np.ndarray]:
-    """The (smaller, larger) document-number pairs where one side's shingles are likely in the other's."""
-    if index is None:
+def partitions(entries: Sequence[Entry], num_part: int = 16) -> list[tuple[int, int]]:
+    """LSH Ensemble's size partitions (lowest, highest shingle count), as its `index` makes them."""
+    if len(entries) < 2:
         return []
-    found = [(key, other) for key, minhash, size in entries for other in index.query(minhash, size) if other != key]
-    pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
-    return [np.sort(pairs, axis=1)]
+    sizes, counts = np.array(sorted(Counter(e[2] for e in entries).most_common())).T
+    return [(int(lo), int(hi)) for lo, hi in optimal_partitions(sizes, counts, min(num_part, len(entries)))]
+
+
+@lru_cache(maxsize=4)
+def _empty(threshold: float, num_perm: int) -> MinHashLSHEnsemble:
+    """An empty one-partition ensemble to copy: making one works out its LSH parameters by numerical
+    integration, which takes longer than filling most partitions."""
+    return MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=1)
+
+
+def query(bounds: Sequence[tuple[int, int]], shared: Ensemble) -> list[np.ndarray]:
+    """The (smaller, larger) document-number pairs where one side's shingles are likely in the other's,
+    the other being in one of these size partitions.
+
+    Each partition is an LSH Ensemble of one partition over the documents of its sizes; its bounds
+    are those of the whole ensemble's partition, so its answers are the whole ensemble's answers from
+    that partition, and the partitions are built and queried in parallel, not built in one process.
+    """
+    found = []
+    for lo, hi in bounds:
+        index = copy.deepcopy(_empty(shared.threshold, shared.num_perm))
+        index.index([e for e in shared.entries if lo <= e[2] <= hi])
+        found += [(key, other) for key, minhash, size in shared.entries for other in index.query(minhash, size)
+                  if other != key]
+    return [np.sort(np.array(found, dtype=np.int64).reshape(-1, 2), axis=1)]
 
 
 def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:

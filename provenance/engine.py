@@ -23,6 +23,7 @@ S = TypeVar("S")
 Task = Callable[[Sequence[T], S], list[R]]
 
 _shared: Any = None
+_items: Sequence[Any] = ()
 
 
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -50,25 +51,26 @@ class LocalEngine(Engine):
         self.jobs = max(1, jobs or default_jobs())
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
-        parts = chunks(items, chunk_size)
-        if self.jobs == 1 or len(parts) < 2:
-            return [r for part in parts for r in _call(task, part, shared)]
-        # fork: workers inherit `shared` (model, documents) without pickling it
+        if self.jobs == 1 or len(items) <= chunk_size:
+            return [r for part in chunks(items, chunk_size) for r in _call(task, part, shared)]
+        # fork: workers inherit `shared` (model, documents) and the items, so a task is sent as a
+        # range of positions and only its results are pickled
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(self.jobs, len(parts)), initializer=_share, initargs=(shared,)) as pool:
-            return [r for result in pool.imap(_run, [(task, part) for part in parts]) for r in result]
+        ranges = [(task, start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size)]
+        with context.Pool(min(self.jobs, len(ranges)), initializer=_share, initargs=(shared, items)) as pool:
+            return [r for result in pool.imap(_run, ranges) for r in result]
 
 
-def _share(shared: Any) -> None:
-    """Pool initializer: the shared argument, and the default SIGTERM (the pool's own way to stop a worker)."""
-    global _shared
-    _shared = shared
+def _share(shared: Any, items: Sequence[Any]) -> None:
+    """Pool initializer: what the tasks read, and the default SIGTERM (the pool's own way to stop a worker)."""
+    global _shared, _items
+    _shared, _items = shared, items
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _run(job: tuple[Task, Sequence[Any]]) -> list[Any]:
-    task, part = job
-    return _call(task, part, _shared)
+def _run(job: tuple[Task, int, int]) -> list[Any]:
+    task, start, stop = job
+    return _call(task, _items[start:stop], _shared)
 
 
 def _call(task: Task, part: Sequence[Any], shared: Any) -> list[Any]:

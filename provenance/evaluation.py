@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .align import align_pair, profile, trimmed_span
+from .align import align_pair, trimmed_span
 from .settings import Settings
 from .text import WORD, sentence_spans
 from .types import DerivationClass, Score
@@ -149,7 +149,7 @@ def detect(pair: PanPair, settings: Settings) -> list[tuple[tuple[int, int], tup
 
         encoder = load_encoder()
         semantic = encoder.encode(a_texts) @ encoder.encode(b_texts).T
-    _, passages = align_pair(list(map(profile, a_texts)), list(map(profile, b_texts)), settings, semantic)
+    _, passages = align_pair(a_texts, b_texts, settings, semantic)
     out = []
     for p in passages:
         a_range = (a_spans[p.a_start][0], a_spans[p.a_end - 1][1])

@@ -26,9 +26,13 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
 )
 
 
+def is_content_word(word: str) -> bool:
+    """A word that carries meaning: no stop word, nothing under three letters but numbers."""
+    return word not in STOPWORDS and (len(word) > 2 or word.isdigit())
+
+
 def content_words(text: str) -> list[str]:
-    """Words that carry meaning: no stop words, nothing under three letters but numbers."""
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]
+    return [w for w in words(text) if is_content_word(w)]
 
 
 # Words of site furniture: navigation, sharing, engagement, metadata badges.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import candidates
-from .align import DocumentProfile, align_pair, profile
+from .align import DocumentProfile, Vocabulary, align_pair
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
@@ -122,7 +122,6 @@ def _fetch(
 
 Alignment = tuple[list[Match], list[Passage]]
 PAIRS_PER_TASK = 20_000
-DOCUMENTS_PER_QUERY = 500
 
 
 class _Aligner:
@@ -131,13 +130,13 @@ class _Aligner:
     def __init__(self, docs: Mapping[str, Cleaned], settings: Settings) -> None:
         self.docs = docs
         self.settings = settings
-        self.vocabulary: dict[object, int] = {}
+        self.vocabulary = Vocabulary()
         self.profiles: dict[str, DocumentProfile] = {}
         self.embeddings: dict[str, np.ndarray] = {}
 
     def _profile(self, key: str) -> DocumentProfile:
         if key not in self.profiles:
-            self.profiles[key] = DocumentProfile([profile(s.text) for s in self.docs[key].sentences], self.vocabulary)
+            self.profiles[key] = DocumentProfile([s.text for s in self.docs[key].sentences], self.vocabulary)
         return self.profiles[key]
 
     def _embedding(self, key: str) -> np.ndarray:
@@ -186,9 +185,9 @@ def find_derivations(
     linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
     minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
     indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
-    ensemble = candidates.ensemble(indexed, settings.candidate_containment, settings.num_perm)
+    ensemble = candidates.Ensemble(indexed, settings.candidate_containment, settings.num_perm)
     found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]
-    pairs = candidates.unique_pairs(found + engine.map(candidates.query, indexed, ensemble, DOCUMENTS_PER_QUERY))
+    pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
     containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, sets, PAIRS_PER_TASK)])

@@ -7,8 +7,17 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.align import _monotone, align_pair, merge_passages, profile
+from provenance.align import (
+    DocumentProfile,
+    Vocabulary,
+    _monotone,
+    _Rows,
+    align_pair,
+    merge_passages,
+)
+from provenance.features import content_words
 from provenance.settings import Settings
+from provenance.text import words
 from provenance.types import Match, MatchKind
 
 SOURCE = [
@@ -31,7 +40,7 @@ OTHER = [
 
 def _align(a, b, min_tokens=10, lone=0.5, shared=15):
     settings = Settings(min_passage_tokens=min_tokens, lone_rewrite_similarity=lone, rewrite_shared_words=shared)
-    return align_pair([profile(s) for s in a], [profile(s) for s in b], settings)
+    return align_pair(a, b, settings)
 
 
 def test_verbatim_copy_is_verbatim_even_when_reordered():
@@ -106,16 +115,46 @@ def test_merge_passages_joins_neighbours_and_splits_jumps():
     assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in merge_passages(ms)] == [(0, 2, 0, 2), (3, 4, 9, 10)]
 
 
+def _rows(sets: list[frozenset[int]]) -> _Rows:
+    keys = np.array([x for row in sets for x in row], dtype=np.int64)
+    return _Rows(keys, np.repeat(np.arange(len(sets)), [len(row) for row in sets]), len(sets))
+
+
 @given(st.lists(st.frozensets(st.integers(0, 40), max_size=8), max_size=6),
        st.lists(st.frozensets(st.integers(0, 40), max_size=8), max_size=6))
 @settings(max_examples=200, deadline=None)
 def test_shared_feature_counts_are_exact_intersections(rows_a, rows_b):
-    from provenance.align import _Rows
-
-    vocabulary: dict[object, int] = {}
-    got = _Rows(rows_a, vocabulary).shared(_Rows(rows_b, vocabulary))
+    got = _rows(rows_a).shared(_rows(rows_b))
     assert got.shape == (len(rows_a), len(rows_b))
     assert all(got[i, j] == len(x & y) for i, x in enumerate(rows_a) for j, y in enumerate(rows_b))
+    assert all(_rows(rows_a).overlap(i, _rows(rows_b), j) == len(x & y) for i, x in enumerate(rows_a) for j, y in enumerate(rows_b))
+
+
+SENTENCE = st.lists(st.sampled_from(["the", "Reuters", "government", "governor", "said", "it", "of", "42", "plan",
+                                     "plans", "é", "Economy", "economic"]), max_size=12).map(" ".join)
+
+
+@given(st.lists(SENTENCE, max_size=5), st.lists(SENTENCE, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_profiles_count_the_stems_and_trigrams_two_sentences_share(a, b):
+    """Array profiles agree with the sets they stand for: stems of content words, word trigrams."""
+    def stems(s):
+        return {w[:6] for w in content_words(s)}
+
+    def trigrams(s):
+        toks = words(s)
+        return set(zip(toks, toks[1:], toks[2:]))
+
+    vocabulary = Vocabulary()
+    pa, pb = DocumentProfile(a, vocabulary), DocumentProfile(b, vocabulary)
+    assert list(pa.tokens) == [len(words(s)) for s in a]
+    assert list(pa.stems.counts) == [len(stems(s)) for s in a]
+    assert list(pa.trigrams.counts) == [len(trigrams(s)) for s in a]
+    shared_stems, shared_trigrams = pa.stems.shared(pb.stems), pa.trigrams.shared(pb.trigrams)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            assert shared_stems[i, j] == len(stems(x) & stems(y))
+            assert shared_trigrams[i, j] == len(trigrams(x) & trigrams(y))
 
 
 @given(st.lists(st.lists(st.floats(0, 1), min_size=4, max_size=4), min_size=0, max_size=4))
