@@ -81,7 +81,21 @@ def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
 
 
-def contained(pairs: np.ndarray, sets: Sequence[np.ndarray]) -> list[np.ndarray]:
+@dataclass(frozen=True)
+class Shingles:
+    """Each document's shingles as small integers (ranks among all the batch's shingles), so that a
+    set is marked in an array of `count` flags and looked up by index rather than by binary search."""
+
+    sets: Sequence[np.ndarray]
+    count: int
+
+    @classmethod
+    def of(cls, sets: Sequence[np.ndarray]) -> Shingles:
+        values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint64), *sets]), return_inverse=True)
+        return cls(np.split(ranks, np.cumsum([s.size for s in sets])[:-1]), values.size)
+
+
+def contained(pairs: np.ndarray, shingles: Shingles) -> list[np.ndarray]:
     """For pairs sorted by their first document: the share of the smaller shingle set found in the other.
 
     LSH Ensemble is loose at low thresholds: on news of the same events most of its pairs
@@ -91,14 +105,16 @@ def contained(pairs: np.ndarray, sets: Sequence[np.ndarray]) -> list[np.ndarray]
     out = np.zeros(len(pairs), dtype=np.float32)
     if not len(pairs):
         return [out]
+    sets, marked = shingles.sets, np.zeros(shingles.count, dtype=bool)
     firsts, starts = np.unique(pairs[:, 0], return_index=True)
     for first, lo, hi in zip(firsts, starts, [*starts[1:], len(pairs)]):
         a = sets[first]
         others = [sets[j] for j in pairs[lo:hi, 1]]
         sizes = np.array([b.size for b in others])
-        flat = np.concatenate(others)
-        hits = a[np.minimum(np.searchsorted(a, flat), a.size - 1)] == flat
-        shared = np.add.reduceat(hits, np.cumsum(sizes) - sizes)
+        marked[a] = True
+        shared = np.bincount(np.repeat(np.arange(len(others)), sizes), weights=marked[np.concatenate(others)],
+                             minlength=len(others))
+        marked[a] = False
         out[lo:hi] = shared / np.maximum(np.minimum(a.size, sizes), 1)
     return [out]
 

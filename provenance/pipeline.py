@@ -190,7 +190,7 @@ def find_derivations(
     pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
-    containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, sets, PAIRS_PER_TASK)])
+    containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, candidates.Shingles.of(sets), PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}

@@ -4,16 +4,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.candidates import contained, strongest, unique_pairs
+from provenance.candidates import Shingles, contained, strongest, unique_pairs
 
 
 def test_containment_is_the_share_of_the_smaller_set_found_in_the_other():
     wire, copy = np.arange(100, dtype=np.uint32), np.arange(80, 130, dtype=np.uint32)
     names = np.concatenate([np.arange(2), np.arange(1000, 1098)]).astype(np.uint32)
-    pairs = np.array([[0, 1], [0, 2], [1, 2]])
-    (shares,) = contained(pairs, [wire, copy, names])
-    np.testing.assert_allclose(shares, [0.4, 0.02, 0.0])  # 20 of the smaller 50; 2 of 100; none
-    assert contained(np.zeros((0, 2), dtype=np.int64), [wire])[0].size == 0
+    empty = np.zeros(0, dtype=np.uint32)
+    (shares,) = contained(np.array([[0, 1], [0, 2], [1, 2], [1, 3], [2, 3]]), Shingles.of([wire, copy, names, empty]))
+    np.testing.assert_allclose(shares, [0.4, 0.02, 0.0, 0.0, 0.0])  # 20 of the smaller 50; 2 of 100; none; none
+    assert contained(np.zeros((0, 2), dtype=np.int64), Shingles.of([wire]))[0].size == 0
 
 
 def test_a_reprint_cluster_keeps_its_source_and_grows_linearly():
@@ -69,3 +69,12 @@ def test_unique_pairs_equals_numpy_row_unique(parts):
     arrays = [np.array(p, dtype=np.int64).reshape(-1, 2) for p in parts]
     expected = np.unique(np.concatenate(arrays), axis=0) if arrays else np.zeros((0, 2), dtype=np.int64)
     assert unique_pairs(arrays).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.frozensets(st.integers(0, 60), max_size=30), min_size=2, max_size=6))
+def test_containment_counts_the_exact_intersection(sets):
+    pairs = np.array([(x, y) for x in range(len(sets)) for y in range(x + 1, len(sets))])
+    (shares,) = contained(pairs, Shingles.of([np.array(sorted(s), dtype=np.uint64) for s in sets]))
+    expected = [len(sets[x] & sets[y]) / max(min(len(sets[x]), len(sets[y])), 1) for x, y in pairs]
+    np.testing.assert_allclose(shares, expected, rtol=1e-6)
