@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
-from datasketch.lshensemble_partition import optimal_partitions
 
 Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 
@@ -40,7 +39,43 @@ def partitions(entries: Sequence[Entry], num_part: int = 16) -> list[tuple[int, 
     if len(entries) < 2:
         return []
     sizes, counts = np.array(sorted(Counter(e[2] for e in entries).most_common())).T
-    return [(int(lo), int(hi)) for lo, hi in optimal_partitions(sizes, counts, min(num_part, len(entries)))]
+    num_part = min(num_part, len(entries))
+    if num_part < 2:
+        return [(int(sizes[0]), int(sizes[-1]))]
+    if num_part >= len(sizes):
+        return [(int(size), int(size)) for size in sizes]
+    lower, upper = _best_partitions(sizes, counts, num_part)
+    return [(int(sizes[lo]), int(sizes[hi])) for lo, hi in zip(lower, upper)]
+
+
+def _best_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> tuple[list[int], list[int]]:
+    """datasketch's `optimal_partitions` (the same dynamic programme, its back-tracking step as it
+    is), in array operations: its double loop over the distinct sizes took 3 s a window.
+
+    false[l, u]: the expected false positives of one partition of sizes l..u (indices), where every
+    set counts as the largest: sum of (s_u - s_k) / s_u * c_k, from exact integer prefix sums.
+    """
+    n = len(sizes)
+    count_sum = np.concatenate([[0], np.cumsum(counts)])
+    weight_sum = np.concatenate([[0], np.cumsum(sizes * counts)])
+    l, u = np.arange(n)[:, None], np.arange(n)[None, :]
+    false = np.where(l <= u, ((sizes[u] * (count_sum[u + 1] - count_sum[l]) - (weight_sum[u + 1] - weight_sum[l]))
+                              / sizes[u]), np.inf)
+    # after[u1, u]: false positives of the partition u1+1..u; row n-1 is never a valid split
+    after = np.vstack([false[1:], np.full((1, n), np.inf)])
+    cost = [np.zeros(n), false[0]]  # cost[p][u]: the best p partitions of sizes 0..u (0 where u < p - 1)
+    for p in range(2, num_part):
+        splits = np.where(np.arange(n)[:, None] >= p - 2, cost[p - 1][:, None] + after, np.inf)
+        cost.append(np.where(np.arange(n) >= p - 1, splits.min(axis=0), 0.0))
+
+    def split(p: int, u: int, lowest: int) -> int:
+        """The split u1 >= lowest minimising cost[p][u1] + false positives of u1+1..u (the first of equals)."""
+        return lowest + int(np.argmin(cost[p][lowest:u] + after[lowest:u, u]))
+
+    bounds = [split(num_part - 1, n - 1, num_part - 2)]
+    for p in range(num_part - 1, 1, -1):  # as datasketch back-tracks: with the cost of p partitions, from p - 2
+        bounds.insert(0, split(p, bounds[0], p - 2))
+    return [0] + [b + 1 for b in bounds], bounds + [n - 1]
 
 
 @lru_cache(maxsize=4)

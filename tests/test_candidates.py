@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.candidates import Shingles, contained, strongest, unique_pairs
+from provenance.candidates import Shingles, contained, partitions, strongest, unique_pairs
 
 
 def test_containment_is_the_share_of_the_smaller_set_found_in_the_other():
@@ -78,3 +78,15 @@ def test_containment_counts_the_exact_intersection(sets):
     (shares,) = contained(pairs, Shingles.of([np.array(sorted(s), dtype=np.uint64) for s in sets]))
     expected = [len(sets[x] & sets[y]) / max(min(len(sets[x]), len(sets[y])), 1) for x, y in pairs]
     np.testing.assert_allclose(shares, expected, rtol=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 80), min_size=2, max_size=60), st.integers(1, 20))
+def test_partitions_are_datasketchs_optimal_partitions(sizes, num_part):
+    from collections import Counter
+
+    from datasketch.lshensemble_partition import optimal_partitions
+
+    distinct, counts = np.array(sorted(Counter(sizes).items())).T
+    expected = [(int(lo), int(hi)) for lo, hi in optimal_partitions(distinct, counts, min(num_part, len(sizes)))]
+    assert partitions([(i, None, size) for i, size in enumerate(sizes)], num_part) == expected
