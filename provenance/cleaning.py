@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlparse
+
+import numpy as np
 
 from .attribution import find_evidence, is_credit_line
 from .blocks import segment
@@ -58,7 +60,9 @@ def clean_batch(
     blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK)
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
-    return engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
+    labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
+    return [replace(cleaned, blocks=tuple(LabelledBlock(b, float(p), bool(c)) for b, p, c in zip(own, probabilities, content)))
+            for (cleaned, probabilities, content), own in zip(labelled, blocks)]
 
 
 def _segment(documents: Sequence[Document], _: None) -> list[list[Block]]:
@@ -68,9 +72,13 @@ def _segment(documents: Sequence[Document], _: None) -> list[list[Block]]:
 def _clean(
     segmented: Sequence[tuple[Document, list[Block]]],
     shared: tuple[BoilerplateModel, Settings, dict[str, TemplateGroup]],
-) -> list[Cleaned]:
+) -> list[tuple[Cleaned, np.ndarray, np.ndarray]]:
+    """Each document cleaned, its blocks sent back as two arrays (content probability, is content):
+    the caller has the blocks, and unpickling them again took longer than cleaning them."""
     model, settings, templates = shared
-    return clean_pages(segmented, model, settings, templates)
+    return [(replace(c, blocks=()), np.array([b.content_probability for b in c.blocks]),
+             np.array([b.is_content for b in c.blocks], dtype=bool))
+            for c in clean_pages(segmented, model, settings, templates)]
 
 
 def template_counts(
