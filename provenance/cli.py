@@ -22,7 +22,7 @@ from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .filtering import Policy, kept_record
-from .index import add_documents, fingerprints, jaccard, open_index
+from .index import Fingerprints, add_documents, jaccard, open_index
 from .ingest import read
 from .pipeline import Analysis, Result
 from .report import atomic_output, write, write_report
@@ -441,7 +441,7 @@ def index_query(
     try:
         cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
         with atomic_output(output) as stream:
-            for document, minhash in zip(cleaned, fingerprints(cleaned, settings)):
+            for document, minhash in zip(cleaned, Fingerprints(settings)(cleaned)[0]):
                 ids = index.query(minhash)
                 found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, jaccard(minhash, index.signatures(ids)))]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))

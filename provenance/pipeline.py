@@ -21,10 +21,9 @@ from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
-from .index import SignatureIndex, archive_sources
+from .index import Fingerprints, SignatureIndex, archive_sources
 from .scoring import match_weight, score_document
 from .settings import Settings
-from .signatures import signatures
 from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
 
 if TYPE_CHECKING:
@@ -69,12 +68,15 @@ def analyse(
     engine: Engine | None = None,
     index: SignatureIndex | None = None,
     earlier: EarlierWindows | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> Analysis:
     """`engine`: where the stages run (default: this process); every engine gives the same result.
     `index`: an archive whose candidate documents join the references. `earlier`: the windows already
     scored (see windows.py), whose candidates take part as sources with their own evidence, unscored.
-    A document found in a store is paired only with the documents that found it."""
+    A document found in a store is paired only with the documents that found it. `fingerprints`:
+    where the documents' signatures are kept, for a caller that needs them afterwards."""
     settings = settings or Settings()
+    fingerprints = fingerprints or Fingerprints(settings)
     model = model or load_model()
     items = list(items)
     refs = [r for r in references if isinstance(r, Document)]
@@ -86,13 +88,13 @@ def analyse(
     archived: set[str] = set()
     earlier_ids: set[str] = set()
     if index is not None:
-        archived = _fetch(index, scored, cleaned, links, settings,
+        archived = _fetch(index, scored, cleaned, links, fingerprints,
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
-        earlier_ids = _fetch(earlier.index, scored, cleaned, links, settings, earlier.cleaned)
+        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, earlier.cleaned)
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
-    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links)
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links, fingerprints)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -108,11 +110,11 @@ def analyse(
 
 def _fetch(
     store: SignatureIndex, scored: Sequence[Cleaned], cleaned: dict[str, Cleaned], links: dict[str, list[str]],
-    settings: Settings, load: Callable[[list[str]], list[Cleaned]],
+    fingerprints: Fingerprints, load: Callable[[list[str]], list[Cleaned]],
 ) -> set[str]:
     """Adds to `cleaned` the store's candidates of the scored documents (loaded cleaned by `load`) and
     to `links` which document found which; returns the ids it added."""
-    found = archive_sources(store, scored, settings)
+    found = archive_sources(store, scored, fingerprints.settings, fingerprints)
     fetched = {c.document.id: c for c in load(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))}
     cleaned.update(fetched)
     for doc, ids in found.items():
@@ -173,6 +175,7 @@ class _Corpus:
 def find_derivations(
     docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine | None = None,
     settled: frozenset[str] = frozenset(), links: Mapping[str, Sequence[str]] | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> dict[str, list[Derivation]]:
     """For each document, the aligned candidates that attribution says are its sources.
     `settled` (references among them): sources only, never derived; a pair of two is not looked at.
@@ -183,7 +186,7 @@ def find_derivations(
     links = links or {}
     number = {d.document.id: n for n, d in enumerate(docs)}
     linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
-    minhashes, sets = signatures([[s.text for s in d.sentences] for d in docs], settings.shingle_size, settings.num_perm)
+    minhashes, sets = (fingerprints or Fingerprints(settings))(docs)
     indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
     ensemble = candidates.Ensemble(indexed, settings.candidate_containment, settings.num_perm)
     found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]

@@ -24,7 +24,7 @@ from pathlib import Path
 from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
-from .index import Bands, Entry, SignatureIndex, fingerprints
+from .index import Bands, Entry, Fingerprints, SignatureIndex
 from .index.sqlite_store import SqliteIndex
 from .pipeline import Analysis, Result, analyse
 from .settings import Settings
@@ -42,8 +42,8 @@ class EarlierWindows:
         self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
         self.index.db.execute("CREATE TABLE cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
-    def add(self, done: Sequence[Cleaned]) -> None:
-        signatures = fingerprints(done, self.settings)
+    def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
+        signatures = fingerprints(done)[0]
         self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, signatures))
         with self.index.transaction():
             self.index.db.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
@@ -88,8 +88,9 @@ def analyse_windows(
         try:
             start, number = time.perf_counter(), 0
             for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
-                analysis = analyse(window, settings, references, model, engine, index, earlier)
-                earlier.add([r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)])
+                signed = Fingerprints(settings)
+                analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
+                earlier.add([r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)], signed)
                 number += 1
                 log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
                          len(analysis.references), time.perf_counter() - start)

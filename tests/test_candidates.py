@@ -4,7 +4,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.candidates import Shingles, contained, partitions, strongest, unique_pairs
+from provenance.candidates import (
+    Shingles,
+    contained,
+    partitions,
+    strongest,
+    unique_pairs,
+)
 
 
 def test_containment_is_the_share_of_the_smaller_set_found_in_the_other():

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import provenance.pipeline
 from provenance import DerivationClass, Document, Settings, read, score_corpus
 from provenance.cli import app
+from provenance.index import Fingerprints
 from provenance.windows import EarlierWindows, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
@@ -53,7 +54,7 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_pat
     [analysis] = list(analyse_windows(read([seeds])))
     done = [r.cleaned for r in analysis.results]
     store = EarlierWindows(tmp_path / "earlier.sqlite", analysis.settings)
-    store.add(done)
+    store.add(done, Fingerprints(analysis.settings))
     back = store.cleaned([c.document.id for c in reversed(done)] + ["missing"])
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())

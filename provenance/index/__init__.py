@@ -107,16 +107,29 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
     return SqliteIndex(location, Bands.for_settings(settings), create)
 
 
-def fingerprints(batch: Sequence[Cleaned], settings: Settings) -> list[LeanMinHash]:
-    """Each cleaned document's MinHash over its content shingles."""
-    return signatures([[s.text for s in c.sentences] for c in batch], settings.shingle_size, settings.num_perm)[0]
+class Fingerprints:
+    """Each cleaned document's MinHash and content shingle set, made once per document however many
+    stages ask for it (the archive query, candidate generation, the earlier windows' store)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._made: dict[str, tuple[LeanMinHash, np.ndarray]] = {}
+
+    def __call__(self, batch: Sequence[Cleaned]) -> tuple[list[LeanMinHash], list[np.ndarray]]:
+        todo = {c.document.id: c for c in batch if c.document.id not in self._made}
+        if todo:
+            minhashes, sets = signatures([[s.text for s in c.sentences] for c in todo.values()],
+                                         self.settings.shingle_size, self.settings.num_perm)
+            self._made.update(zip(todo, zip(minhashes, sets)))
+        made = [self._made[c.document.id] for c in batch]
+        return [m for m, _ in made], [s for _, s in made]
 
 
 def entries(
     documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
 ) -> Iterator[Entry]:
     cleaned = clean_batch(documents, model, settings, engine)
-    for c, minhash in zip(cleaned, fingerprints(cleaned, settings)):
+    for c, minhash in zip(cleaned, Fingerprints(settings)(cleaned)[0]):
         yield Entry(c.document, minhash)
 
 
@@ -144,7 +157,9 @@ def ranked(hits: Counter[str]) -> list[str]:
     return [i for i, _ in hits.most_common()]
 
 
-def archive_sources(index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings) -> dict[str, list[str]]:
+def archive_sources(
+    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings, fingerprints: Fingerprints | None = None
+) -> dict[str, list[str]]:
     """For each document of the batch, the indexed documents likely to share text with it (not the batch's own).
 
     A candidate must reach `index_threshold` in Jaccard estimated from both signatures, not just share
@@ -155,11 +170,12 @@ def archive_sources(index: SignatureIndex, batch: Sequence[Cleaned], settings: S
     archive grows with the batch, not with the archive.
     """
     own = {c.document.id for c in batch}
+    fingerprints = fingerprints or Fingerprints(settings)
     limit = settings.index_candidates or None
     found: dict[str, list[str]] = {}
     for start in range(0, len(batch), BATCH):
         part = batch[start:start + BATCH]
-        minhashes = fingerprints(part, settings)
+        minhashes = fingerprints(part)[0]
         queried = [[i for i in index.query(minhash) if i not in own][:BUCKET] for minhash in minhashes]
         distinct = sorted({i for ids in queried for i in ids})
         stored = dict(zip(distinct, index.signatures(distinct)))
