@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_report import publish
+from bench_report import calibration, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    rows = []
+    rows, before = [], calibration()
     for size in args.sizes:
         corpus = args.work / f"corpus-{size}"
         if not (corpus / "documents.jsonl").is_file():
@@ -82,6 +82,8 @@ def main() -> None:
     lines = ["# End-to-end `provenance score` on generated corpora", "",
              f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` (2 cores, all used; "
              "corpus generation not timed; windows of `window_documents` = 5,000).", "",
+             f"Calibration (`bench_report.calibration`, a fixed pure-Python loop): {before:.2f} s before the runs, "
+             f"{calibration():.2f} s after; compare runs of other days by it.", "",
              "| documents | seconds | documents/s | peak memory (GiB PSS, all processes) | time × vs previous "
              "| full windows | first, last window (s) |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
