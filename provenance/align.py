@@ -167,10 +167,10 @@ def align_pair(
             if verbatim[i, j] >= settings.verbatim_similarity:
                 matches[i] = Match(i, int(j), float(verbatim[i, j]), MatchKind.VERBATIM)
     used_b = {m.b for m in matches.values()}
-    free_a = [i for i in range(len(a)) if i not in matches]
-    free_b = [j for j in range(len(b)) if j not in used_b]
-    for i, j in _monotone(lexical[np.ix_(free_a, free_b)], settings.rewrite_similarity):
-        ai, bj = free_a[i], free_b[j]
+    free_a = np.array([i for i in range(len(a)) if i not in matches], dtype=np.int64)
+    free_b = np.array([j for j in range(len(b)) if j not in used_b], dtype=np.int64)
+    for i, j in _monotone(lexical[free_a[:, None], free_b], settings.rewrite_similarity):
+        ai, bj = int(free_a[i]), int(free_b[j])
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
     _grow(a, b, matches, settings)
     ordered = [matches[i] for i in sorted(matches)]
@@ -269,7 +269,8 @@ def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
     if len(rows) == 0:
         return []
-    gain = np.where(live[np.ix_(rows, cols)], scores[np.ix_(rows, cols)] - threshold + 1e-6, -np.inf)
+    cells = rows[:, None], cols  # the live rows' and columns' cells
+    gain = np.where(live[cells], scores[cells] - threshold + 1e-6, -np.inf)
     n, m = gain.shape
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):

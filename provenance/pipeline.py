@@ -127,30 +127,41 @@ PAIRS_PER_TASK = 20_000
 
 
 class _Aligner:
-    """Sentence profiles (and embeddings, with the semantic extra) of each document, made once on first use."""
+    """Alignments by sentence texts: a document's profile (and embeddings, with the semantic extra) is
+    made once on first use, and a pair of texts is aligned once however many reprints carry them."""
 
     def __init__(self, docs: Mapping[str, Cleaned], settings: Settings) -> None:
         self.docs = docs
         self.settings = settings
         self.vocabulary = Vocabulary()
-        self.profiles: dict[str, DocumentProfile] = {}
-        self.embeddings: dict[str, np.ndarray] = {}
+        self.texts: dict[str, tuple[str, ...]] = {}
+        self.profiles: dict[tuple[str, ...], DocumentProfile] = {}
+        self.embeddings: dict[tuple[str, ...], np.ndarray] = {}
+        self.aligned: dict[tuple[tuple[str, ...], tuple[str, ...]], Alignment] = {}
 
-    def _profile(self, key: str) -> DocumentProfile:
-        if key not in self.profiles:
-            self.profiles[key] = DocumentProfile([s.text for s in self.docs[key].sentences], self.vocabulary)
-        return self.profiles[key]
+    def _text(self, key: str) -> tuple[str, ...]:
+        if key not in self.texts:
+            self.texts[key] = tuple(s.text for s in self.docs[key].sentences)
+        return self.texts[key]
 
-    def _embedding(self, key: str) -> np.ndarray:
-        if key not in self.embeddings:
+    def _profile(self, text: tuple[str, ...]) -> DocumentProfile:
+        if text not in self.profiles:
+            self.profiles[text] = DocumentProfile(text, self.vocabulary)
+        return self.profiles[text]
+
+    def _embedding(self, text: tuple[str, ...]) -> np.ndarray:
+        if text not in self.embeddings:
             from .semantic import load_encoder
 
-            self.embeddings[key] = load_encoder().encode([s.text for s in self.docs[key].sentences])
-        return self.embeddings[key]
+            self.embeddings[text] = load_encoder().encode(list(text))
+        return self.embeddings[text]
 
     def __call__(self, a: str, b: str) -> Alignment:
-        semantic = self._embedding(a) @ self._embedding(b).T if self.settings.semantic else None
-        return align_pair(self._profile(a), self._profile(b), self.settings, semantic)
+        pair = self._text(a), self._text(b)
+        if pair not in self.aligned:
+            semantic = self._embedding(pair[0]) @ self._embedding(pair[1]).T if self.settings.semantic else None
+            self.aligned[pair] = align_pair(self._profile(pair[0]), self._profile(pair[1]), self.settings, semantic)
+        return self.aligned[pair]
 
 
 class _Corpus:

@@ -17,7 +17,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -57,9 +57,10 @@ class EarlierWindows:
 
 
 def _encode(cleaned: Cleaned) -> bytes:
-    document = {k: v for k, v in asdict(cleaned.document).items() if k not in ("text", "html")}
+    document = {k: v for k, v in vars(cleaned.document).items() if k not in ("text", "html")}  # plain values
     spans = [(s.start, s.end, s.tokens) for s in cleaned.sentences]
-    return zlib.compress(json.dumps([document, cleaned.text, spans, asdict(cleaned.evidence)]).encode())
+    data = json.dumps([document, cleaned.text, spans, vars(cleaned.evidence)]).encode()
+    return zlib.compress(data, 1)  # the fastest level: the store lives for one run
 
 
 def _decode(data: bytes) -> Cleaned:

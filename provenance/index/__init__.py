@@ -14,7 +14,7 @@ import json
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
 
@@ -70,8 +70,9 @@ class Bands:
 
     def keys(self, minhash: LeanMinHash) -> list[bytes]:
         """The same band keys datasketch's MinHashLSH stores (byte-swapped hash value runs)."""
-        hv = minhash.hashvalues
-        return [bytes(hv[i * self.r:(i + 1) * self.r].byteswap().data) for i in range(self.b)]
+        raw = minhash.hashvalues.byteswap().tobytes()
+        width = self.r * minhash.hashvalues.itemsize
+        return [raw[i * width:(i + 1) * width] for i in range(self.b)]
 
 
 class SignatureIndex(Protocol):
@@ -196,7 +197,7 @@ def jaccard(minhash: LeanMinHash, others: Sequence[LeanMinHash]) -> list[float]:
 
 
 def encode_document(document: Document) -> bytes:
-    return zlib.compress(json.dumps(asdict(document), ensure_ascii=False).encode())
+    return zlib.compress(json.dumps(vars(document), ensure_ascii=False).encode())  # its fields: all plain values
 
 
 def decode_document(data: bytes) -> Document:
