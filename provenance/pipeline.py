@@ -124,6 +124,7 @@ def _fetch(
 
 Alignment = tuple[list[Match], list[Passage]]
 PAIRS_PER_TASK = 20_000
+ALIGNMENTS_PER_TASK = 1_000  # small: a window's 50,000 alignments in three tasks left one core idle a third of the time
 
 
 class _Aligner:
@@ -208,7 +209,7 @@ def find_derivations(
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}
-    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), PAIRS_PER_TASK):
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)
     return out
 
