@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -68,15 +68,31 @@ HTML_FEATURES = (
 )
 
 
+def _ascii_class(test: Callable[[str], bool]) -> bytes:
+    return bytes(c for c in range(128) if test(chr(c)))
+
+
+_ASCII_ALNUM, _ASCII_SPACE, _ASCII_DIGIT = (_ascii_class(t) for t in (str.isalnum, str.isspace, str.isdigit))
+
+
+def _counts(text: str) -> tuple[int, int, int]:
+    """Letters and digits, white space, digits: as str.isalnum, isspace and isdigit count them, by
+    deleting each class from the bytes of an ASCII text (most news), which is C-speed."""
+    if not text.isascii():
+        return sum(map(str.isalnum, text)), sum(map(str.isspace, text)), sum(map(str.isdigit, text))
+    data = text.encode()
+    return tuple(len(data) - len(data.translate(None, kind)) for kind in (_ASCII_ALNUM, _ASCII_SPACE, _ASCII_DIGIT))
+
+
 def _own(block: Block) -> list[float]:
-    """Counting with map over C-level str methods: this runs for every block of every page."""
+    """Counting with C-level str and bytes methods: this runs for every block of every page."""
     text = block.text
     toks = words(text)
     n = len(toks)
     raw = text.split()
     chars = len(text)
     ends = 1.0 if _SENTENCE_END.search(text) else 0.0
-    alnum, space = sum(map(str.isalnum, text)), sum(map(str.isspace, text))
+    alnum, space, digits = _counts(text)
     return [
         math.log1p(n),
         math.log1p(chars),
@@ -85,7 +101,7 @@ def _own(block: Block) -> list[float]:
         ends,
         text.count(". ") + text.count("? ") + text.count("! ") + ends,
         sum(w[:1].isupper() for w in raw) / len(raw) if raw else 0.0,
-        sum(map(str.isdigit, text)) / chars if chars else 0.0,
+        digits / chars if chars else 0.0,
         (chars - alnum - space) / chars if chars else 0.0,
         1.0 if _LIST_MARKER.match(text) else 0.0,
         len(_SEPARATORS.findall(text)) / max(n, 1),

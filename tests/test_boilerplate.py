@@ -4,6 +4,8 @@ import os
 
 import pytest
 import skops.io as sio
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.preprocessing import FunctionTransformer
 
 from provenance import ModelError, read
@@ -84,3 +86,12 @@ def test_a_model_with_untrusted_types_is_refused(tmp_path):
 def test_a_missing_model_says_how_to_make_one(tmp_path):
     with pytest.raises(ModelError, match="make model"):
         BoilerplateModel.load(tmp_path)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=300), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_character_counts_are_str_methods_counts(text):
+    """The ASCII fast path counts exactly what str.isalnum, isspace and isdigit count."""
+    from provenance.features import _counts
+
+    assert _counts(text) == (sum(map(str.isalnum, text)), sum(map(str.isspace, text)), sum(map(str.isdigit, text)))
