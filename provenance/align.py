@@ -48,7 +48,8 @@ class Vocabulary:
         new = self.ids[word] = len(self.ids)
         stem = new if len(word) <= STEM else self._id(word[:STEM])  # a stem is a word of its own here
         if self.stems.size <= max(new, stem):
-            self.stems, self.content = np.resize(self.stems, 2 * self.stems.size), np.resize(self.content, 2 * self.stems.size)
+            size = 2 * self.stems.size
+            self.stems, self.content = np.resize(self.stems, size), np.resize(self.content, size)
         self.stems[new] = stem
         self.content[new] = is_content_word(word)
         return new

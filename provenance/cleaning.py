@@ -61,8 +61,8 @@ def clean_batch(
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
     labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
-    return [replace(cleaned, blocks=tuple(LabelledBlock(b, float(p), bool(c)) for b, p, c in zip(own, probabilities, content)))
-            for (cleaned, probabilities, content), own in zip(labelled, blocks)]
+    return [replace(cleaned, blocks=tuple(map(LabelledBlock, own, map(float, chances), map(bool, content))))
+            for (cleaned, chances, content), own in zip(labelled, blocks)]
 
 
 def _segment(documents: Sequence[Document], _: None) -> list[list[Block]]:

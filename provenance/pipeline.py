@@ -94,7 +94,8 @@ def analyse(
         earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, earlier.cleaned)
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
-    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links, fingerprints)
+    derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links,
+                                   fingerprints)
     results = []
     for item in items:
         if isinstance(item, InputError):
@@ -205,7 +206,9 @@ def find_derivations(
     pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
-    containment = np.concatenate([np.zeros(0, np.float32), *engine.map(candidates.contained, pairs, candidates.Shingles.of(sets), PAIRS_PER_TASK)])
+    shingles = candidates.Shingles.of(sets)
+    containment = np.concatenate([np.zeros(0, np.float32),
+                                  *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}

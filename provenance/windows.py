@@ -91,7 +91,8 @@ def analyse_windows(
             for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
                 signed = Fingerprints(settings)
                 analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
-                earlier.add([r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)], signed)
+                done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
+                earlier.add(done, signed)
                 number += 1
                 log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
                          len(analysis.references), time.perf_counter() - start)
