@@ -27,8 +27,10 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
 def normalize(text: str) -> str:
-    """NFKC, one form of quotes and dashes, collapsed white space (case kept)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """NFKC, one form of quotes and dashes, collapsed white space (case kept). ASCII text is its own
+    NFKC form and holds none of the characters mapped, so it skips both (a third of cleaning's reading)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACE.sub(" ", text).strip()
 
 

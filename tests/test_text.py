@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from provenance.text import normalize, sentence_spans, words
 
 
@@ -22,3 +25,13 @@ def test_sentences_skip_abbreviations_and_initials():
 
 def test_text_without_final_punctuation_is_one_sentence():
     assert sentence_spans("  a headline without a full stop ") == [(2, 32)]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_ascii_text_skips_nothing_normalize_would_change(text):
+    import unicodedata
+
+    from provenance.text import _QUOTES, _SPACE
+
+    assert normalize(text) == _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
