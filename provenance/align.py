@@ -99,7 +99,8 @@ class _Rows:
         self.ids, self.rows = keys[first], rows[first]
         self.counts = np.bincount(self.rows, minlength=n)
         self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
-        self.features = np.unique(self.ids)
+        ordered = np.sort(self.ids)  # np.unique's hash table costs more on a few hundred ids
+        self.features = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
 
     def row(self, i: int) -> np.ndarray:
         return self.ids[self.indptr[i]:self.indptr[i + 1]]
