@@ -102,16 +102,6 @@ class _Rows:
         ordered = np.sort(self.ids)  # np.unique's hash table costs more on a few hundred ids
         self.features = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
 
-    def row(self, i: int) -> np.ndarray:
-        return self.ids[self.indptr[i]:self.indptr[i + 1]]
-
-    def overlap(self, i: int, other: _Rows, j: int) -> int:
-        """|row_i ∩ other's row_j|."""
-        return np.intersect1d(self.row(i), other.row(j), assume_unique=True).size
-
-    def containment(self, i: int, other: _Rows, j: int) -> float:
-        return self.overlap(i, other, j) / self.counts[i] if self.counts[i] else 0.0
-
     def shared(self, other: _Rows) -> np.ndarray:
         """|row_i ∩ other_j| for every pair: indicator rows over the features the two documents share.
         Most candidate pairs share few features, so the matrices are narrow."""
@@ -141,25 +131,47 @@ def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfil
     return DocumentProfile(list(a), vocabulary), DocumentProfile(list(b), vocabulary)
 
 
+class _Pair:
+    """Two profiles and, for every sentence pair, the stems and trigrams they share: counted once, by
+    matrix products, for sentence matching and for the neighbour and passage checks after it."""
+
+    def __init__(self, a: DocumentProfile, b: DocumentProfile) -> None:
+        self.a, self.b = a, b
+        self.stems = a.stems.shared(b.stems)
+        self.trigrams = a.trigrams.shared(b.trigrams)
+
+    def stems_contained(self, i: int, j: int) -> float:
+        """The share of A's sentence i's stems found in B's sentence j."""
+        count = self.a.stems.counts[i]
+        return int(self.stems[i, j]) / count if count else 0.0
+
+    def trigrams_contained(self, i: int, j: int) -> float:
+        count = self.a.trigrams.counts[i]
+        return int(self.trigrams[i, j]) / count if count else 0.0
+
+
 def similarity_matrices(a: Profiles, b: Profiles) -> tuple[np.ndarray, np.ndarray]:
     """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
-    a, b = _profiled(a, b)
+    return _similarities(_Pair(*_profiled(a, b)))
+
+
+def _similarities(pair: _Pair) -> tuple[np.ndarray, np.ndarray]:
+    a, b = pair.a, pair.b
     if not len(a) or not len(b):
         return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
-    shared_stems = a.stems.shared(b.stems)
-    shared_trigrams = a.trigrams.shared(b.trigrams)
     sizes = a.stems.counts[:, None] + b.stems.counts[None, :]
     trigrams = np.maximum(a.trigrams.counts, 1)[:, None]
-    lexical = np.where(shared_stems > 0, 2 * shared_stems / np.maximum(sizes, 1), 0.0)
-    return lexical, np.where(shared_stems > 0, shared_trigrams / trigrams, 0.0)
+    lexical = np.where(pair.stems > 0, 2 * pair.stems / np.maximum(sizes, 1), 0.0)
+    return lexical, np.where(pair.stems > 0, pair.trigrams / trigrams, 0.0)
 
 
 def align_pair(
     a: Profiles, b: Profiles, settings: Settings, semantic: np.ndarray | None = None
 ) -> tuple[list[Match], list[Passage]]:
     """`semantic`, when given, is the sentences' embedding cosine (the semantic extra)."""
-    a, b = _profiled(a, b)
-    lexical, verbatim = similarity_matrices(a, b)
+    pair = _Pair(*_profiled(a, b))
+    a, b = pair.a, pair.b
+    lexical, verbatim = _similarities(pair)
     if semantic is not None:
         lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
     matches: dict[int, Match] = {}
@@ -174,55 +186,53 @@ def align_pair(
     for i, j in _monotone(lexical[free_a[:, None], free_b], settings.rewrite_similarity):
         ai, bj = int(free_a[i]), int(free_b[j])
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
-    _grow(a, b, matches, settings)
+    _grow(pair, matches, settings)
     ordered = [matches[i] for i in sorted(matches)]
-    keep = [p for p in merge_passages(ordered) if _is_reuse(p, a, b, ordered, settings)]
+    keep = [p for p in merge_passages(ordered) if _is_reuse(p, pair, ordered, settings)]
     kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
     return [m for m in ordered if m.a in kept_rows], keep
 
 
-def _grow(a: DocumentProfile, b: DocumentProfile, matches: dict[int, Match], settings: Settings) -> None:
+def _grow(pair: _Pair, matches: dict[int, Match], settings: Settings) -> None:
     """Sure matches spread to unmatched neighbours, for two things sentence matching misses:
     a source sentence split in two (the neighbour is contained in the same source sentence), and
     a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
     grown = True
     while grown:
         grown = False
-        for i in range(len(a)):
+        for i in range(len(pair.a)):
             if i in matches:
                 continue
             for step in (-1, 1):
                 k = i + step
-                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(a, i, b, matches[k].b, -step, settings)
+                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(pair, i, matches[k].b, -step, settings)
                 if found:
                     matches[i] = Match(i, *found)
                     grown = True
                     break
 
 
-def _neighbour(
-    a: DocumentProfile, i: int, b: DocumentProfile, j: int, step: int, settings: Settings
-) -> tuple[int, float, MatchKind] | None:
+def _neighbour(pair: _Pair, i: int, j: int, step: int, settings: Settings) -> tuple[int, float, MatchKind] | None:
     """(source sentence, similarity, kind) for sentence `i`, `step` after a match on source sentence `j`."""
-    contained = a.stems.containment(i, b.stems, j)
+    contained = pair.stems_contained(i, j)
     if contained >= settings.fragment_containment:
-        verbatim = a.trigrams.containment(i, b.trigrams, j) >= settings.verbatim_similarity
+        verbatim = pair.trigrams_contained(i, j) >= settings.verbatim_similarity
         return j, contained, MatchKind.VERBATIM if verbatim else MatchKind.REWRITTEN
     edge = j + step
-    if 0 <= edge < len(b) and a.trigrams.overlap(i, b.trigrams, edge) >= settings.edge_trigrams:
-        return edge, a.trigrams.containment(i, b.trigrams, edge), MatchKind.VERBATIM
+    if 0 <= edge < len(pair.b) and pair.trigrams[i, edge] >= settings.edge_trigrams:
+        return edge, pair.trigrams_contained(i, edge), MatchKind.VERBATIM
     return None
 
 
-def _is_reuse(passage: Passage, a: DocumentProfile, b: DocumentProfile, matches: Sequence[Match], settings: Settings) -> bool:
+def _is_reuse(passage: Passage, pair: _Pair, matches: Sequence[Match], settings: Settings) -> bool:
     """Long enough; and, for a passage of rewritten sentences only, one of them close and enough
     content words shared: one sentence on the same subject shares a few names and a clause or two."""
-    if a.tokens[passage.a_start:passage.a_end].sum() < settings.min_passage_tokens:
+    if pair.a.tokens[passage.a_start:passage.a_end].sum() < settings.min_passage_tokens:
         return False
     inside = [m for m in matches if passage.a_start <= m.a < passage.a_end]
     if any(m.kind is MatchKind.VERBATIM or m.similarity >= settings.verbatim_similarity for m in inside):
         return True  # a copied sentence, or a rewrite that kept nearly every word, stands on its own
-    shared = sum(a.stems.overlap(m.a, b.stems, m.b) for m in inside)
+    shared = sum(int(pair.stems[m.a, m.b]) for m in inside)
     return shared >= settings.rewrite_shared_words and any(_is_anchor(m, settings) for m in inside)
 
 
