@@ -41,6 +41,7 @@ class EarlierWindows:
         self.settings = settings
         self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
         self.index.db.execute("CREATE TABLE cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
         signatures = fingerprints(done)[0]
@@ -49,8 +50,9 @@ class EarlierWindows:
             self.index.db.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
 
     def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
-        rows = self.index.rows("cleaned", "data", ids)
-        return [_decode(rows[i]) for i in ids if i in rows]
+        rows = self.index.rows("cleaned", "data", [i for i in ids if i not in self.recent])
+        self.recent = {i: self.recent[i] if i in self.recent else _decode(rows[i]) for i in ids if i in self.recent or i in rows}
+        return list(self.recent.values())
 
     def close(self) -> None:
         self.index.close()
@@ -87,12 +89,12 @@ def analyse_windows(
     with tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir) as tmp:
         earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
         try:
-            start, number = time.perf_counter(), 0
+            start, number, signed = time.perf_counter(), 0, Fingerprints(settings)
             for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
-                signed = Fingerprints(settings)
                 analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
                 done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
                 earlier.add(done, signed)
+                signed = signed.only([*done, *analysis.references.values()])  # the next window's likely sources
                 number += 1
                 log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
                          len(analysis.references), time.perf_counter() - start)

@@ -13,11 +13,13 @@ from dataclasses import replace
 
 from typer.testing import CliRunner
 
+import provenance.index
 import provenance.pipeline
+import provenance.windows
 from provenance import DerivationClass, Document, Settings, read, score_corpus
 from provenance.cli import app
 from provenance.index import Fingerprints
-from provenance.windows import EarlierWindows, analyse_windows
+from provenance.windows import EarlierWindows, _decode, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
 
@@ -59,6 +61,36 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_pat
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
+
+
+def test_sources_asked_for_again_are_not_decoded_again(seeds, tmp_path, monkeypatch):
+    [analysis] = list(analyse_windows(read([seeds])))
+    done = [r.cleaned for r in analysis.results]
+    store = EarlierWindows(tmp_path / "earlier.sqlite", analysis.settings)
+    store.add(done, Fingerprints(analysis.settings))
+    first = store.cleaned(["000.txt", "001.txt"])
+    decoded = []
+    monkeypatch.setattr(provenance.windows, "_decode", lambda data: decoded.append(data) or _decode(data))
+    again = store.cleaned(["001.txt", "002.txt", "000.txt"])
+    store.close()
+    assert len(decoded) == 1 and [c.document.id for c in again] == ["001.txt", "002.txt", "000.txt"]
+    assert again[0] is first[1] and again[2] is first[0]
+
+
+def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(seeds, monkeypatch):
+    [analysis] = list(analyse_windows(read([seeds])))
+    a, b = (r.cleaned for r in analysis.results[:2])
+    recleaned = replace(a, text=b.text, sentences=b.sentences)  # one id, other text: cleaned with other templates
+    made = []
+    signatures = provenance.index.signatures
+    monkeypatch.setattr(provenance.index, "signatures", lambda docs, *args: made.extend(docs) or signatures(docs, *args))
+    fingerprints = Fingerprints(analysis.settings)
+    first = fingerprints([a, b])
+    assert fingerprints([recleaned])[0][0] == first[0][1] and len(made) == 3
+    kept = fingerprints.only([b])
+    assert kept([b])[0][0] == first[0][1] and len(made) == 3
+    kept([a])
+    assert len(made) == 4
 
 
 def test_an_id_seen_again_in_a_later_window_is_scored_again_like_the_first_time(seeds):

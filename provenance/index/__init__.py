@@ -110,20 +110,31 @@ def open_index(location: str, settings: Settings, create: bool = False) -> Signa
 
 class Fingerprints:
     """Each cleaned document's MinHash and content shingle set, made once per document however many
-    stages ask for it (the archive query, candidate generation, the earlier windows' store)."""
+    stages ask for it (the archive query, candidate generation, the earlier windows' store). They are
+    kept by id and cleaned text: a reference cleaned again with another batch's templates may change."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._made: dict[str, tuple[LeanMinHash, np.ndarray]] = {}
+        self._made: dict[tuple[str, str], tuple[LeanMinHash, np.ndarray]] = {}
 
     def __call__(self, batch: Sequence[Cleaned]) -> tuple[list[LeanMinHash], list[np.ndarray]]:
-        todo = {c.document.id: c for c in batch if c.document.id not in self._made}
+        todo = {_key(c): c for c in batch if _key(c) not in self._made}
         if todo:
             minhashes, sets = signatures([[s.text for s in c.sentences] for c in todo.values()],
                                          self.settings.shingle_size, self.settings.num_perm)
             self._made.update(zip(todo, zip(minhashes, sets)))
-        made = [self._made[c.document.id] for c in batch]
+        made = [self._made[_key(c)] for c in batch]
         return [m for m, _ in made], [s for _, s in made]
+
+    def only(self, kept: Iterable[Cleaned]) -> Fingerprints:
+        """These documents' fingerprints alone: what a stream keeps from one window for the next."""
+        out = Fingerprints(self.settings)
+        out._made = {key: self._made[key] for key in map(_key, kept) if key in self._made}
+        return out
+
+
+def _key(cleaned: Cleaned) -> tuple[str, str]:
+    return cleaned.document.id, cleaned.text
 
 
 def entries(
