@@ -205,7 +205,8 @@ def _grow(pair: _Pair, matches: dict[int, Match], settings: Settings) -> None:
                 continue
             for step in (-1, 1):
                 k = i + step
-                found = k in matches and _is_anchor(matches[k], settings) and _neighbour(pair, i, matches[k].b, -step, settings)
+                found = (k in matches and _is_anchor(matches[k], settings)
+                         and _neighbour(pair, i, matches[k].b, -step, settings))
                 if found:
                     matches[i] = Match(i, *found)
                     grown = True

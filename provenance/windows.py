@@ -51,7 +51,8 @@ class EarlierWindows:
 
     def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
         rows = self.index.rows("cleaned", "data", [i for i in ids if i not in self.recent])
-        self.recent = {i: self.recent[i] if i in self.recent else _decode(rows[i]) for i in ids if i in self.recent or i in rows}
+        self.recent = {i: self.recent[i] if i in self.recent else _decode(rows[i])
+                       for i in ids if i in self.recent or i in rows}
         return list(self.recent.values())
 
     def close(self) -> None:

@@ -83,7 +83,8 @@ def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(s
     recleaned = replace(a, text=b.text, sentences=b.sentences)  # one id, other text: cleaned with other templates
     made = []
     signatures = provenance.index.signatures
-    monkeypatch.setattr(provenance.index, "signatures", lambda docs, *args: made.extend(docs) or signatures(docs, *args))
+    monkeypatch.setattr(provenance.index, "signatures",
+                        lambda docs, *args: made.extend(docs) or signatures(docs, *args))
     fingerprints = Fingerprints(analysis.settings)
     first = fingerprints([a, b])
     assert fingerprints([recleaned])[0][0] == first[0][1] and len(made) == 3

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS documents (number INTEGER PRIMARY KEY, id TEXT NOT NU
 CREATE TABLE IF NOT EXISTS buckets (band INTEGER NOT NULL, key BLOB NOT NULL, numbers TEXT NOT NULL,
                                     count INTEGER NOT NULL, PRIMARY KEY (band, key)) WITHOUT ROWID;
 """
+INSERT = "INSERT INTO documents (id, signature, document) VALUES (?, ?, ?)"
 APPEND = ("INSERT INTO buckets VALUES (?, ?, ?, 1) ON CONFLICT (band, key) DO UPDATE "
           f"SET numbers = numbers || ' ' || excluded.numbers, count = count + 1 WHERE count < {BUCKET}")
 
@@ -49,7 +50,8 @@ class SqliteIndex:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
-                raise IndexStoreError(f"{self.path} was built by an older provenance: build it again with `provenance index build`")
+                raise IndexStoreError(f"{self.path} was built by an older provenance: "
+                                      "build it again with `provenance index build`")
             self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
             self._query: str | None = None
@@ -82,8 +84,8 @@ class SqliteIndex:
             for entry in entries:
                 if entry.document.id in self:
                     continue
-                number = self.db.execute("INSERT INTO documents (id, signature, document) VALUES (?, ?, ?)",
-                                         (entry.document.id, to_bytes(entry.signature), encode_document(entry.document))).lastrowid
+                row = (entry.document.id, to_bytes(entry.signature), encode_document(entry.document))
+                number = self.db.execute(INSERT, row).lastrowid
                 appends += [(i, key, str(number)) for i, key in enumerate(self.bands.keys(entry.signature))]
                 added += 1
             appends.sort(key=itemgetter(0, 1))  # in key order, a bucket's in the order added: fewer pages touched
@@ -97,7 +99,8 @@ class SqliteIndex:
         """At most BUCKET documents a band, the earliest added; all buckets read by one statement.
         Ties keep `ranked`'s order: first seen, band by band."""
         if self._query is None:
-            self._query = " UNION ALL ".join(["SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"] * self.bands.b)
+            read = "SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"
+            self._query = " UNION ALL ".join([read] * self.bands.b)
         keys = self.bands.keys(minhash)
         buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair]))
         numbers = np.fromstring(" ".join(n for _, n in buckets), dtype=np.int64, sep=" ")
@@ -120,8 +123,8 @@ class SqliteIndex:
         found: dict = {}
         for start in range(0, len(keys), BATCH):
             part = keys[start:start + BATCH]
-            found.update(self.db.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({','.join('?' * len(part))})",
-                                         part))
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", part))
         return found
 
     def stats(self) -> dict[str, object]:
