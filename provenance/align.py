@@ -150,12 +150,8 @@ class _Pair:
         return int(self.trigrams[i, j]) / count if count else 0.0
 
 
-def similarity_matrices(a: Profiles, b: Profiles) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
-    return _similarities(_Pair(*_profiled(a, b)))
-
-
 def _similarities(pair: _Pair) -> tuple[np.ndarray, np.ndarray]:
+    """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
     a, b = pair.a, pair.b
     if not len(a) or not len(b):
         return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
