@@ -201,7 +201,7 @@ def find_derivations(
     linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
     minhashes, sets = (fingerprints or Fingerprints(settings))(docs)
     indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
-    ensemble = candidates.Ensemble(indexed, settings.candidate_containment, settings.num_perm)
+    ensemble = candidates.Ensemble.of(indexed, settings.candidate_containment, settings.num_perm)
     found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]
     pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)

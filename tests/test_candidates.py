@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import numpy as np
+from datasketch import LeanMinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import candidates
 from provenance.candidates import (
+    Ensemble,
     Shingles,
     contained,
     partitions,
+    query,
     strongest,
     unique_pairs,
 )
+from provenance.signatures import SCHEME, SEED
 
 
 def test_containment_is_the_share_of_the_smaller_set_found_in_the_other():
@@ -96,3 +101,28 @@ def test_partitions_are_datasketchs_optimal_partitions(sizes, num_part):
     distinct, counts = np.array(sorted(Counter(sizes).items())).T
     expected = [(int(lo), int(hi)) for lo, hi in optimal_partitions(distinct, counts, min(num_part, len(sizes)))]
     assert partitions([(i, None, size) for i, size in enumerate(sizes)], num_part) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 60), st.sampled_from([0.15, 0.5, 0.8]), st.sampled_from([7, 10**6]))
+def test_query_finds_the_pairs_datasketchs_ensemble_finds(seed, n, threshold, chunk):
+    """Near-copies of a few stories (some positions of a signature redrawn) and sets of mixed sizes;
+    pairs made a few at a time or all at once."""
+    from unittest import mock
+
+    from datasketch import MinHashLSHEnsemble
+
+    rng = np.random.default_rng(seed)
+    stories = rng.integers(0, 2**32 - 1, size=(4, 128), dtype=np.uint32)
+    rows = stories[rng.integers(0, 4, size=n)]
+    redrawn = rng.random(rows.shape) < rng.choice([0.02, 0.3, 0.8], size=(n, 1))
+    rows[redrawn] = rng.integers(0, 2**32 - 1, size=int(redrawn.sum()), dtype=np.uint32)
+    found = [(i, LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME), int(rng.integers(1, 300)))
+             for i, row in enumerate(rows)]
+    reference = MinHashLSHEnsemble(threshold=threshold, num_perm=128, num_part=16)
+    reference.index(found)
+    expected = {(min(i, j), max(i, j)) for i, minhash, size in found for j in reference.query(minhash, size) if i != j}
+    with mock.patch.object(candidates, "PAIRS_PER_CHUNK", chunk):
+        pairs = unique_pairs(query(partitions(found), Ensemble.of(found, threshold, 128)))
+    assert set(map(tuple, pairs.tolist())) == expected
+    assert n < 8 or expected  # the near-copies are found: the test compares something
