@@ -98,26 +98,18 @@ class _Rows:
         first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
         self.ids, self.rows = keys[first], rows[first]
         self.counts = np.bincount(self.rows, minlength=n)
-        self.indptr = np.concatenate([[0], np.cumsum(self.counts)])
-        ordered = np.sort(self.ids)  # np.unique's hash table costs more on a few hundred ids
-        self.features = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
+        by_key = np.argsort(self.ids, kind="stable")
+        self.sorted_ids, self.sorted_rows = self.ids[by_key], self.rows[by_key]
 
     def shared(self, other: _Rows) -> np.ndarray:
-        """|row_i ∩ other_j| for every pair: indicator rows over the features the two documents share.
-        Most candidate pairs share few features, so the matrices are narrow."""
-        both = np.intersect1d(self.features, other.features, assume_unique=True)
-        # 0/1 matrices, exact products; some BLAS builds leave a stale "invalid" flag in worker threads
-        with np.errstate(invalid="ignore"):
-            return self._dense(both) @ other._dense(both).T
-
-    def _dense(self, columns: np.ndarray) -> np.ndarray:
-        """Indicator rows over `columns` (sorted feature ids)."""
-        out = np.zeros((len(self.counts), columns.size), dtype=np.float32)
-        if columns.size:
-            at = np.minimum(np.searchsorted(columns, self.ids), columns.size - 1)
-            hit = columns[at] == self.ids
-            out[self.rows[hit], at[hit]] = 1.0
-        return out
+        """|row_i ∩ other_j| for every pair, by joining the two documents' (feature, row) entries on
+        the feature: most candidate pairs share few features, so the join is short."""
+        first = np.searchsorted(other.sorted_ids, self.ids, side="left")
+        found = np.searchsorted(other.sorted_ids, self.ids, side="right") - first
+        rows = np.repeat(self.rows, found)
+        others = other.sorted_rows[np.repeat(first - np.cumsum(found) + found, found) + np.arange(rows.size)]
+        width = len(other.counts)
+        return np.bincount(rows * width + others, minlength=len(self.counts) * width).reshape(len(self.counts), width)
 
 
 Profiles = Sequence[str] | DocumentProfile
@@ -302,13 +294,12 @@ def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
 def merge_passages(matches: Sequence[Match], gap: int = 1) -> list[Passage]:
     """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split
     sentence stays on its source sentence)."""
-    passages: list[Passage] = []
+    runs: list[list] = []  # [a_start, a_end, b_start, b_end, kind], grown in place
     for match in matches:
-        if passages:
-            last = passages[-1]
-            if 0 <= match.a - last.a_end <= gap and -1 <= match.b - last.b_end <= gap:
-                kind = last.kind if last.kind is match.kind else MatchKind.REWRITTEN
-                passages[-1] = Passage(last.a_start, match.a + 1, last.b_start, max(last.b_end, match.b + 1), kind)
-                continue
-        passages.append(Passage(match.a, match.a + 1, match.b, match.b + 1, match.kind))
-    return passages
+        if runs and 0 <= match.a - runs[-1][1] <= gap and -1 <= match.b - runs[-1][3] <= gap:
+            run = runs[-1]
+            run[1], run[3] = match.a + 1, max(run[3], match.b + 1)
+            run[4] = run[4] if run[4] is match.kind else MatchKind.REWRITTEN
+        else:
+            runs.append([match.a, match.a + 1, match.b, match.b + 1, match.kind])
+    return [Passage(*run) for run in runs]
