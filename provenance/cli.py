@@ -59,7 +59,7 @@ Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html,
 Config = Annotated[Optional[Path], typer.Option("--config", help="TOML file of settings (see provenance/settings.py).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
 Semantic = Annotated[bool, typer.Option("--semantic", help="Also match rewrites by sentence embeddings "
-                                                            "(needs: pip install 'provenance[semantic]').")]
+                                                            "(needs: pip install 'provenance\\[semantic]').")]  # \\[: not rich markup
 ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json/.skops (default: packaged).")]
 
 

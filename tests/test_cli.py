@@ -20,6 +20,12 @@ def test_every_command_has_help(command):
     assert result.exit_code == 0 and "Usage" in result.output and len(result.output) > 200
 
 
+def test_help_names_the_semantic_extra_as_typed():
+    """Rich markup would read "[semantic]" as a style and drop it from the help."""
+    result = runner.invoke(app, ["score", "--help"], terminal_width=200)
+    assert "provenance[semantic]" in result.output
+
+
 def test_version_names_dependencies():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "provenance" in result.output and "datasketch" in result.output
