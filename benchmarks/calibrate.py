@@ -33,7 +33,7 @@ GRIDS = {  # each varies the named settings around the defaults
     ("min_passage_tokens",): [(10,), (15,), (25,)],
     ("rewrite_shared_words",): [(0,), (10,), (15,), (20,)],
     ("rewrite_similarity", "lone_rewrite_similarity"): list(itertools.product((0.3, 0.35, 0.4), (0.4, 0.5, 0.6))),
-    ("candidate_verify",): [(0.0,), (0.03,), (0.05,), (0.08,)],
+    ("candidate_verify",): [(0.0,), (0.03,), (0.05,), (0.08,), (0.1,), (0.12,), (0.15,)],
     ("candidates_per_document",): [(0,), (5,), (10,), (20,)],
 }
 PAN_GRIDS = (("min_passage_tokens",), ("rewrite_shared_words",))

@@ -27,7 +27,7 @@ class Settings:
     num_perm: int = 128
     shingle_size: int = 2
     candidate_containment: float = 0.15
-    candidate_verify: float = 0.05  # exact shingle containment an LSH candidate pair must reach to be aligned
+    candidate_verify: float = 0.1  # exact shingle containment an LSH candidate pair must reach to be aligned
     candidates_per_document: int = 10  # a pair is aligned when among one side's this many closest or likeliest sources (0: all)
     index_threshold: float = 0.1  # Jaccard at which the persistent index's LSH bands catch half the pairs
     index_candidates: int = 3  # documents an index (or an earlier window) adds per document, most similar first (0: all)
