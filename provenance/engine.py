@@ -7,6 +7,7 @@ in input order; the stages' functions are pure, so every engine gives the same o
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -57,8 +58,15 @@ class LocalEngine(Engine):
         # range of positions and only its results are pickled
         context = multiprocessing.get_context("fork")
         ranges = [(task, start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size)]
-        with context.Pool(min(self.jobs, len(ranges)), initializer=_share, initargs=(shared, items)) as pool:
-            return [r for result in pool.imap(_run, ranges) for r in result]
+        # this process's heap is left out of garbage collection while the pool runs: collections in the
+        # parent, as it unpickles results, and in the workers, which copy each inherited page they touch,
+        # need not walk a million long-lived objects (the advice of gc.freeze's documentation for fork)
+        gc.freeze()
+        try:
+            with context.Pool(min(self.jobs, len(ranges)), initializer=_share, initargs=(shared, items)) as pool:
+                return [r for result in pool.imap(_run, ranges) for r in result]
+        finally:
+            gc.unfreeze()
 
 
 def _share(shared: Any, items: Sequence[Any]) -> None:
