@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import signal
@@ -86,6 +87,11 @@ def main(
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("bs4").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, _terminated)
+    # a full collection walks every object, and a window holds a million long-lived ones (documents,
+    # sentences, alignments): one in a hundred old-generation checks instead of one in ten took a late
+    # window's collections from 18 (5.5 s) to 2 (2.3 s). Young garbage is collected as often as before.
+    first, second, _ = gc.get_threshold()
+    gc.set_threshold(first, second, 100)
 
 
 class _Echo(logging.Handler):
