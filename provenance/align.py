@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .arrays import expand_ranges
 from .features import is_content_word
 from .settings import Settings
 from .text import WORD, words
@@ -107,7 +108,7 @@ class _Rows:
         first = np.searchsorted(other.sorted_ids, self.ids, side="left")
         found = np.searchsorted(other.sorted_ids, self.ids, side="right") - first
         rows = np.repeat(self.rows, found)
-        others = other.sorted_rows[np.repeat(first - np.cumsum(found) + found, found) + np.arange(rows.size)]
+        others = other.sorted_rows[expand_ranges(first, found)]
         width = len(other.counts)
         return np.bincount(rows * width + others, minlength=len(self.counts) * width).reshape(len(self.counts), width)
 

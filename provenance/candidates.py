@@ -16,6 +16,8 @@ from functools import lru_cache
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
 
+from .arrays import expand_ranges
+
 Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 PAIRS_PER_CHUNK = 4_000_000  # bucket pairs made at once before duplicates are dropped: bounds a big cluster's memory
 
@@ -147,7 +149,7 @@ def _same_bucket(buckets: np.ndarray, queries: np.ndarray, members: np.ndarray) 
     for lo, hi in zip([0, *cuts], [*cuts, counts.size]):
         found = counts[lo:hi]
         asked = np.repeat(askers[lo:hi], found)
-        owner = owners[np.repeat(first[lo:hi] - np.cumsum(found) + found, found) + np.arange(found.sum())]
+        owner = owners[expand_ranges(first[lo:hi], found)]
         other = asked != owner
         merged = unique_pairs([merged, np.sort(np.stack([asked[other], owner[other]], axis=1), axis=1)])
     return merged

@@ -17,6 +17,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -40,7 +41,7 @@ class EarlierWindows:
     def __init__(self, path: Path, settings: Settings) -> None:
         self.settings = settings
         self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
-        self.index.db.execute("CREATE TABLE cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        self.index.db.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
@@ -81,29 +82,31 @@ def analyse_windows(
     engine: Engine | None = None,
     index: SignatureIndex | None = None,
     workdir: Path | None = None,
+    earlier: EarlierWindows | None = None,
 ) -> Iterator[Analysis]:
-    """One Analysis per window of `settings.window_documents` items, in input order."""
+    """One Analysis per window of `settings.window_documents` items, in input order. `earlier`: a store
+    of windows scored before these (the caller closes it); by default a new temporary one."""
     settings = settings or Settings()
     model = model or load_model()
     references = list(references)
     stream = iter(items)
-    with tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir) as tmp:
-        earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
-        try:
-            start, number, signed = time.perf_counter(), 0, Fingerprints(settings)
-            for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
-                analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
-                done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
-                earlier.add(done, signed)
-                signed = signed.only([*done, *analysis.references.values()])  # the next window's likely sources
-                number += 1
-                log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
-                         len(analysis.references), time.perf_counter() - start)
-                yield analysis
-                del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
-                start = time.perf_counter()
-        finally:
-            earlier.close()
+    with ExitStack() as owned:
+        if earlier is None:
+            tmp = owned.enter_context(tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir))
+            earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
+            owned.callback(earlier.close)
+        start, number, signed = time.perf_counter(), 0, Fingerprints(settings)
+        for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
+            analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
+            done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
+            earlier.add(done, signed)
+            signed = signed.only([*done, *analysis.references.values()])  # the next window's likely sources
+            number += 1
+            log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
+                     len(analysis.references), time.perf_counter() - start)
+            yield analysis
+            del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
+            start = time.perf_counter()
 
 
 def _copy(result: Result, settings: Settings) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance import Document, InputError, score_corpus
+from provenance.arrays import expand_ranges
 from provenance.blocks import html_blocks
 from provenance.ingest.files import document_from_bytes
 from provenance.ingest.jsonl import parse_line
@@ -48,3 +50,11 @@ def test_scores_stay_in_range_for_any_text(model, texts):
         s = result.score
         assert s.originality is None or 0.0 <= s.originality <= 1.0
         assert sum(x.share for x in s.sources) <= 1.0001
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 5)), max_size=30))
+def test_expand_ranges_lists_every_range_in_order(ranges):
+    starts = np.array([s for s, _ in ranges], dtype=np.int64)
+    counts = np.array([c for _, c in ranges], dtype=np.int64)
+    assert expand_ranges(starts, counts).tolist() == [p for s, c in ranges for p in range(s, s + c)]
