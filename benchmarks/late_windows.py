@@ -7,7 +7,8 @@ few, so that two versions of the code can be timed one after the other on the sa
 store (`--store`, kept between runs) is built once from the first `--earlier` windows of the
 corpus, cleaned and added as a stream adds them but not scored, so the copies a stream leaves out
 are in it too. Each run scores the next `--windows` windows against a copy of it, as
-`analyse_windows` does, and writes each window's seconds.
+`analyse_windows` does, and writes each window's seconds. It calls the library in this process,
+with Python's default garbage collection thresholds; the CLI raises them (see provenance/cli.py).
 """
 
 from __future__ import annotations
