@@ -58,10 +58,10 @@ class Vocabulary:
 
 class DocumentProfile:
     """What alignment compares, for each sentence of a document: its stemmed content words and its
-    word trigrams, as integer ids in one array with row offsets.
+    word trigrams, as integer ids beside their sentence numbers.
 
-    Two documents are compared by one matrix product instead of a Python loop over every sentence
-    pair, and a document is tokenised once, its features found by array operations.
+    Two documents are compared by one join of their sorted ids instead of a Python loop over every
+    sentence pair, and a document is tokenised once, its features found by array operations.
     """
 
     def __init__(self, sentences: Sequence[str], vocabulary: Vocabulary | None = None) -> None:
@@ -90,7 +90,7 @@ def _trigram_keys(ids: np.ndarray) -> np.ndarray:
 
 
 class _Rows:
-    """Sets of features (one set per row) as one sorted id array and row offsets."""
+    """Sets of features (one set per row) as (id, row) entries, sorted by row and, a second copy, by id."""
 
     def __init__(self, keys: np.ndarray, rows: np.ndarray, n: int) -> None:
         order = np.lexsort((keys, rows))
@@ -125,8 +125,8 @@ def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfil
 
 
 class _Pair:
-    """Two profiles and, for every sentence pair, the stems and trigrams they share: counted once, by
-    matrix products, for sentence matching and for the neighbour and passage checks after it."""
+    """Two profiles and, for every sentence pair, the stems and trigrams they share: counted once, for
+    sentence matching and for the neighbour and passage checks after it."""
 
     def __init__(self, a: DocumentProfile, b: DocumentProfile) -> None:
         self.a, self.b = a, b

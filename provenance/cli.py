@@ -59,8 +59,9 @@ class CleanFormat(str, Enum):
 Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .jsonl); '-' reads JSONL from stdin.")]
 Config = Annotated[Optional[Path], typer.Option("--config", help="TOML file of settings (see provenance/settings.py).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+# "\\[": a bracket rich prints, not the start of markup
 Semantic = Annotated[bool, typer.Option("--semantic", help="Also match rewrites by sentence embeddings "
-                                                            "(needs: pip install 'provenance\\[semantic]').")]  # \\[: not rich markup
+                                                            "(needs: pip install 'provenance\\[semantic]').")]
 ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json/.skops (default: packaged).")]
 
 
@@ -88,8 +89,9 @@ def main(
     logging.getLogger("bs4").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, _terminated)
     # a full collection walks every object, and a window holds a million long-lived ones (documents,
-    # sentences, alignments): one in a hundred old-generation checks instead of one in ten took a late
-    # window's collections from 18 (5.5 s) to 2 (2.3 s). Young garbage is collected as often as before.
+    # sentences, alignments): considering one after every 100 middle-generation collections instead of
+    # 10 took a late window's full collections from 18 (5.5 s of collecting) to 2 (2.3 s). Young
+    # garbage, such as parsed pages, is collected as often as before.
     first, second, _ = gc.get_threshold()
     gc.set_threshold(first, second, 100)
 
