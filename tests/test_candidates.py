@@ -117,6 +117,7 @@ def test_query_finds_the_pairs_datasketchs_ensemble_finds(seed, n, threshold, ch
     rows = stories[rng.integers(0, 4, size=n)]
     redrawn = rng.random(rows.shape) < rng.choice([0.02, 0.3, 0.8], size=(n, 1))
     rows[redrawn] = rng.integers(0, 2**32 - 1, size=int(redrawn.sum()), dtype=np.uint32)
+    rows[1] = rows[0]  # an exact copy shares every band: found whatever the sizes
     found = [(i, LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME), int(rng.integers(1, 300)))
              for i, row in enumerate(rows)]
     reference = MinHashLSHEnsemble(threshold=threshold, num_perm=128, num_part=16)
@@ -125,4 +126,4 @@ def test_query_finds_the_pairs_datasketchs_ensemble_finds(seed, n, threshold, ch
     with mock.patch.object(candidates, "PAIRS_PER_CHUNK", chunk):
         pairs = unique_pairs(query(partitions(found), Ensemble.of(found, threshold, 128)))
     assert set(map(tuple, pairs.tolist())) == expected
-    assert n < 8 or expected  # the near-copies are found: the test compares something
+    assert (0, 1) in expected  # the comparison is never between two empty sets
