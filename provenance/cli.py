@@ -91,7 +91,7 @@ def main(
     # a full collection walks every object, and a window holds a million long-lived ones (documents,
     # sentences, alignments): considering one after every 100 middle-generation collections instead of
     # 10 took a late window's full collections from 18 (5.5 s of collecting) to 2 (2.3 s). Young
-    # garbage, such as parsed pages, is collected as often as before.
+    # garbage is collected as often as before.
     first, second, _ = gc.get_threshold()
     gc.set_threshold(first, second, 100)
 
