@@ -90,25 +90,23 @@ def _trigram_keys(ids: np.ndarray) -> np.ndarray:
 
 
 class _Rows:
-    """Sets of features (one set per row) as (id, row) entries, sorted by row and, a second copy, by id."""
+    """Sets of features (one set per row) as distinct (id, row) entries, sorted by id, then row."""
 
     def __init__(self, keys: np.ndarray, rows: np.ndarray, n: int) -> None:
-        order = np.lexsort((keys, rows))
+        order = np.lexsort((rows, keys))
         keys, rows = keys[order], rows[order]
         first = np.ones(keys.size, dtype=bool)
         first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
         self.ids, self.rows = keys[first], rows[first]
         self.counts = np.bincount(self.rows, minlength=n)
-        by_key = np.argsort(self.ids, kind="stable")
-        self.sorted_ids, self.sorted_rows = self.ids[by_key], self.rows[by_key]
 
     def shared(self, other: _Rows) -> np.ndarray:
         """|row_i ∩ other_j| for every pair, by joining the two documents' (feature, row) entries on
         the feature: most candidate pairs share few features, so the join is short."""
-        first = np.searchsorted(other.sorted_ids, self.ids, side="left")
-        found = np.searchsorted(other.sorted_ids, self.ids, side="right") - first
+        first = np.searchsorted(other.ids, self.ids, side="left")
+        found = np.searchsorted(other.ids, self.ids, side="right") - first
         rows = np.repeat(self.rows, found)
-        others = other.sorted_rows[expand_ranges(first, found)]
+        others = other.rows[expand_ranges(first, found)]
         width = len(other.counts)
         return np.bincount(rows * width + others, minlength=len(self.counts) * width).reshape(len(self.counts), width)
 
@@ -163,15 +161,15 @@ def align_pair(
     lexical, verbatim = _similarities(pair)
     if semantic is not None:
         lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
-    matches: dict[int, Match] = {}
-    if len(b):
-        best_b = verbatim.argmax(axis=1)
-        for i, j in enumerate(best_b):  # many to one: a sentence copied twice is copied twice
-            if verbatim[i, j] >= settings.verbatim_similarity:
-                matches[i] = Match(i, int(j), float(verbatim[i, j]), MatchKind.VERBATIM)
-    used_b = {m.b for m in matches.values()}
-    free_a = np.array([i for i in range(len(a)) if i not in matches], dtype=np.int64)
-    free_b = np.array([j for j in range(len(b)) if j not in used_b], dtype=np.int64)
+    if not _has_anchor(lexical, verbatim, settings):
+        return [], []
+    best_b = verbatim.argmax(axis=1)
+    best = verbatim[np.arange(len(a)), best_b]
+    copied = np.flatnonzero(best >= settings.verbatim_similarity)  # many to one: copied twice is copied twice
+    matches = {int(i): Match(int(i), int(best_b[i]), float(best[i]), MatchKind.VERBATIM) for i in copied}
+    used_b = np.zeros(len(b), dtype=bool)
+    used_b[best_b[copied]] = True
+    free_a, free_b = np.flatnonzero(best < settings.verbatim_similarity), np.flatnonzero(~used_b)
     for i, j in _monotone(lexical[free_a[:, None], free_b], settings.rewrite_similarity):
         ai, bj = int(free_a[i]), int(free_b[j])
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
@@ -180,6 +178,15 @@ def align_pair(
     keep = [p for p in merge_passages(ordered) if _is_reuse(p, pair, ordered, settings)]
     kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
     return [m for m in ordered if m.a in kept_rows], keep
+
+
+def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, settings: Settings) -> bool:
+    """Whether any sentence pair is close enough to anchor a passage: without one, `_grow` adds
+    nothing and `_is_reuse` keeps nothing (a third of a late window's candidate pairs stop here)."""
+    if not lexical.size:
+        return False
+    close = min(settings.lone_rewrite_similarity, settings.verbatim_similarity)
+    return bool(verbatim.max() >= settings.verbatim_similarity or lexical.max() >= close)
 
 
 def _grow(pair: _Pair, matches: dict[int, Match], settings: Settings) -> None:
