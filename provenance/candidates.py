@@ -179,7 +179,7 @@ class Shingles:
 
     @classmethod
     def of(cls, sets: Sequence[np.ndarray]) -> Shingles:
-        values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint64), *sets]), return_inverse=True)
+        values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets]), return_inverse=True)  # as made
         return cls(np.split(ranks, np.cumsum([s.size for s in sets])[:-1]), values.size)
 
 
