@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from itertools import combinations
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import given, settings
@@ -11,7 +13,10 @@ from provenance.align import (
     DocumentProfile,
     Vocabulary,
     _monotone,
+    _Pair,
+    _profiled,
     _Rows,
+    _similarities,
     align_pair,
     merge_passages,
 )
@@ -108,6 +113,27 @@ def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone
     assert all(0 <= m.similarity <= 1 for m in matches)
     covered = {i for p in passages for i in range(p.a_start, p.a_end)}
     assert {m.a for m in matches} <= covered
+
+
+@settings(max_examples=80, deadline=None)
+@given(sentences, sentences, st.floats(0.2, 0.9), st.floats(0.5, 1.0))
+def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, lone, verbatim):
+    knobs = Settings(min_passage_tokens=10, lone_rewrite_similarity=lone, verbatim_similarity=verbatim)
+    with patch("provenance.align._has_anchor", lambda lexical, *_: lexical.size > 0):  # every pair that has sentences
+        full = align_pair(a, b, knobs)
+    assert align_pair(a, b, knobs) == full
+
+
+def test_a_pair_stops_early_only_when_no_sentence_could_anchor_a_passage():
+    closest = float(_similarities(_Pair(*_profiled(REWRITE, SOURCE)))[0].max())
+    at = Settings(min_passage_tokens=10, lone_rewrite_similarity=closest, rewrite_shared_words=0,
+                  verbatim_similarity=1.0)
+    assert align_pair(REWRITE, SOURCE, at)[0]  # the closest rewrite anchors a passage
+    assert align_pair(REWRITE, SOURCE, replace(at, lone_rewrite_similarity=closest + 1e-9)) == ([], [])
+    fragment = ["Fentanyl is the leading cause of death for Americans"]  # copied: a small part of its source sentence
+    copied = Settings(min_passage_tokens=5, lone_rewrite_similarity=0.9)
+    assert float(_similarities(_Pair(*_profiled(fragment, SOURCE)))[0].max()) < 0.9
+    assert [m.kind for m in align_pair(fragment, SOURCE, copied)[0]] == [MatchKind.VERBATIM]
 
 
 def test_merge_passages_joins_neighbours_and_splits_jumps():
