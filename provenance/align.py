@@ -148,7 +148,7 @@ def _similarities(pair: _Pair) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
     sizes = a.stems.counts[:, None] + b.stems.counts[None, :]
     trigrams = np.maximum(a.trigrams.counts, 1)[:, None]
-    lexical = np.where(pair.stems > 0, 2 * pair.stems / np.maximum(sizes, 1), 0.0)
+    lexical = 2 * pair.stems / np.maximum(sizes, 1)
     return lexical, np.where(pair.stems > 0, pair.trigrams / trigrams, 0.0)
 
 
