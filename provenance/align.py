@@ -182,7 +182,7 @@ def align_pair(
 
 def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, settings: Settings) -> bool:
     """Whether any sentence pair is close enough to anchor a passage: without one, `_grow` adds
-    nothing and `_is_reuse` keeps nothing (a third of a late window's candidate pairs stop here)."""
+    nothing and `_is_reuse` keeps nothing (a third of the pairs a late window aligns stop here)."""
     if not lexical.size:
         return False
     close = min(settings.lone_rewrite_similarity, settings.verbatim_similarity)

@@ -179,7 +179,8 @@ class Shingles:
 
     @classmethod
     def of(cls, sets: Sequence[np.ndarray]) -> Shingles:
-        values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets]), return_inverse=True)  # as made
+        # 32-bit, as signatures makes them: widened to 64 bits, the sort took 1.4–1.6× as long
+        values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets]), return_inverse=True)
         return cls(np.split(ranks, np.cumsum([s.size for s in sets])[:-1]), values.size)
 
 
