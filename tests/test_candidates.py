@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
-from datasketch import LeanMinHash
+from datasketch import LeanMinHash, MinHashLSHEnsemble
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,10 +110,6 @@ def test_partitions_are_datasketchs_optimal_partitions(sizes, num_part):
 def test_query_finds_the_pairs_datasketchs_ensemble_finds(seed, n, threshold, chunk):
     """Near-copies of a few stories (some positions of a signature redrawn) and sets of mixed sizes;
     pairs made a few at a time or all at once."""
-    from unittest import mock
-
-    from datasketch import MinHashLSHEnsemble
-
     rng = np.random.default_rng(seed)
     stories = rng.integers(0, 2**32 - 1, size=(4, 128), dtype=np.uint32)
     rows = stories[rng.integers(0, 4, size=n)]
@@ -123,7 +121,7 @@ def test_query_finds_the_pairs_datasketchs_ensemble_finds(seed, n, threshold, ch
     reference = MinHashLSHEnsemble(threshold=threshold, num_perm=128, num_part=16)
     reference.index(found)
     expected = {(min(i, j), max(i, j)) for i, minhash, size in found for j in reference.query(minhash, size) if i != j}
-    with mock.patch.object(candidates, "PAIRS_PER_CHUNK", chunk):
+    with patch.object(candidates, "PAIRS_PER_CHUNK", chunk):
         pairs = unique_pairs(query(partitions(found), Ensemble.of(found, threshold, 128)))
     assert set(map(tuple, pairs.tolist())) == expected
     assert (0, 1) in expected  # the comparison is never between two empty sets
