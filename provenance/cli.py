@@ -449,8 +449,8 @@ def index_query(
     try:
         cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
         with atomic_output(output) as stream:
-            for document, minhash in zip(cleaned, Fingerprints(settings)(cleaned)[0]):
-                ids = index.query(minhash)
+            minhashes = Fingerprints(settings)(cleaned)[0]
+            for document, minhash, ids in zip(cleaned, minhashes, index.query(minhashes)):
                 found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, jaccard(minhash, index.signatures(ids)))]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))
                 stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")

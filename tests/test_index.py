@@ -20,8 +20,9 @@ from datasketch import LeanMinHash, MinHash
 from typer.testing import CliRunner
 
 from provenance import Document
+from provenance.types import Cleaned, Evidence, Sentence
 from provenance.cli import app
-from provenance.index import BATCH, BUCKET, Entry, jaccard, open_index
+from provenance.index import BATCH, BUCKET, Entry, Fingerprints, archive_sources, jaccard, open_index
 from provenance.settings import Settings
 
 runner = CliRunner()
@@ -141,6 +142,22 @@ def redis_url():
 
 def test_redis_index_round_trip(seeds, redis_url):
     _round_trip(seeds, redis_url)
+    _queried_together_as_alone(redis_url)
+
+
+def test_sqlite_queries_together_as_alone(tmp_path):
+    _queried_together_as_alone(str(tmp_path / "batch.idx"))
+
+
+def _queried_together_as_alone(location: str) -> None:
+    """A batch of queries is answered per signature as each alone, unrelated ones and repeats among them."""
+    index = open_index(location, Settings(), create=True)
+    index.add([Entry(Document(f"d{start}", "-"), _minhash(range(start, start + 100))) for start in range(0, 400, 20)])
+    asked = [_minhash(range(start, start + 100)) for start in (30, 5000, 150, 30, 390)]
+    together = index.query(asked)
+    assert together == [index.query([minhash])[0] for minhash in asked]
+    assert together[1] == [] and len(together[0]) > 3 and together[0] == together[3]
+    index.close()
 
 
 def _minhash(words: range) -> LeanMinHash:
@@ -153,9 +170,38 @@ def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_buc
     index = open_index(str(tmp_path / "ranked.idx"), Settings(), create=True)
     index.add([Entry(Document("half", "-"), _minhash(range(50, 150)))])
     index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(BUCKET + 20)])
-    found = index.query(_minhash(range(100)))
+    [found] = index.query([_minhash(range(100))])
     assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
     assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
+    index.close()
+
+
+def _cleaned(doc_id: str, words: range) -> Cleaned:
+    text = " ".join(f"w{i}" for i in words)
+    return Cleaned(Document(doc_id, "-"), (), text, (Sentence(0, 0, len(text), text, len(words)),), Evidence())
+
+
+@pytest.mark.parametrize("candidates", [0, 1, 3])
+def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, candidates):
+    settings = Settings(index_candidates=candidates)
+    rng = random.Random(3)
+    archived = [_cleaned(f"a{n:02d}", range(start, start + rng.randrange(60, 140)))
+                for n, start in enumerate(rng.sample(range(0, 600, 7), 40))]
+    batch = [_cleaned(f"b{n}", range(start, start + 100)) for n, start in enumerate(range(0, 600, 40))]
+    archived.append(_cleaned("b3", range(120, 220)))  # one of the batch's own, indexed before: never its source
+    fingerprints = Fingerprints(settings)
+    index = open_index(str(tmp_path / "archive.idx"), settings, create=True)
+    index.add(Entry(c.document, m) for c, m in zip(archived, fingerprints(archived)[0]))
+    found = archive_sources(index, batch, settings, fingerprints)
+    plainly = {}
+    for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
+        ids = [i for i in index.query([minhash])[0] if not i.startswith("b")][:BUCKET]
+        similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, jaccard(minhash, index.signatures(ids))))
+                         if j >= settings.index_threshold)
+        plainly[cleaned.document.id] = [i for _, _, i in similar[:candidates or None]]
+    assert found == plainly
+    assert max(map(len, found.values())) == (candidates or max(map(len, found.values()))) > 0
+    assert "b3" not in {i for ids in found.values() for i in ids}
     index.close()
 
 

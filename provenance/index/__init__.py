@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from ..arrays import split_groups
 from ..boilerplate import BoilerplateModel
 from ..cleaning import clean_batch
 from ..engine import Engine
@@ -82,8 +83,8 @@ class SignatureIndex(Protocol):
 
     def __contains__(self, doc_id: object) -> bool: ...
 
-    def query(self, minhash: LeanMinHash) -> list[str]:
-        """Ids sharing a band with `minhash`, most shared bands first."""
+    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
+        """For each signature, the ids sharing a band with it, most shared bands first (see `ranked`)."""
         ...
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
@@ -183,20 +184,38 @@ def archive_sources(
     """
     own = {c.document.id for c in batch}
     fingerprints = fingerprints or Fingerprints(settings)
-    limit = settings.index_candidates or None
     found: dict[str, list[str]] = {}
     for start in range(0, len(batch), BATCH):
         part = batch[start:start + BATCH]
         minhashes = fingerprints(part)[0]
-        queried = [[i for i in index.query(minhash) if i not in own][:BUCKET] for minhash in minhashes]
-        distinct = sorted({i for ids in queried for i in ids})
-        stored = dict(zip(distinct, index.signatures(distinct)))
-        for cleaned, minhash, ids in zip(part, minhashes, queried):
-            estimated = jaccard(minhash, [stored[i] for i in ids])
-            similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated))
-                             if j >= settings.index_threshold)
-            found[cleaned.document.id] = [i for _, _, i in similar[:limit]]
+        queried = [[i for i in ids if i not in own][:BUCKET] for ids in index.query(minhashes)]
+        chosen = _most_similar(minhashes, queried, index, settings)
+        found.update((cleaned.document.id, ids) for cleaned, ids in zip(part, chosen))
     return found
+
+
+def _most_similar(
+    minhashes: Sequence[LeanMinHash], queried: Sequence[Sequence[str]], index: SignatureIndex, settings: Settings
+) -> list[list[str]]:
+    """Of each signature's queried ids, those at `index_threshold` or more in estimated Jaccard, the most
+    similar first (to one decimal, then in query order), at most `index_candidates`: all the batch's
+    pairs compared in one array operation."""
+    distinct = sorted({i for ids in queried for i in ids})
+    if not distinct:
+        return [[] for _ in queried]
+    row = {i: n for n, i in enumerate(distinct)}
+    stored = np.stack([m.hashvalues for m in index.signatures(distinct)])
+    asking = np.repeat(np.arange(len(queried)), [len(ids) for ids in queried])
+    candidate = np.array([row[i] for ids in queried for i in ids])
+    values = np.stack([m.hashvalues for m in minhashes])
+    similarity = np.count_nonzero(stored[candidate] == values[asking], axis=1) / values.shape[1]
+    kept = np.flatnonzero(similarity >= settings.index_threshold)  # in query order within each signature
+    kept = kept[np.lexsort((kept, -np.rint(similarity[kept] * 10), asking[kept]))]
+    asking = asking[kept]
+    if settings.index_candidates:
+        within = np.arange(len(kept)) - np.searchsorted(asking, asking)  # rank among its signature's own
+        kept, asking = kept[within < settings.index_candidates], asking[within < settings.index_candidates]
+    return split_groups([distinct[n] for n in candidate[kept].tolist()], asking, len(queried))
 
 
 def jaccard(minhash: LeanMinHash, others: Sequence[LeanMinHash]) -> list[float]:

@@ -66,12 +66,15 @@ class RedisIndex:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))
 
-    def query(self, minhash: LeanMinHash) -> list[str]:
+    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
         """Band by band through datasketch's hash tables, the lookups `MinHashLSH.query` makes, counting hits."""
-        hits: Counter[str] = Counter()
-        for table, key in zip(self.lsh.hashtables, self.bands.keys(minhash)):
-            hits.update(member.decode() for member in table.get(key))
-        return ranked(hits)
+        found = []
+        for minhash in minhashes:
+            hits: Counter[str] = Counter()
+            for table, key in zip(self.lsh.hashtables, self.bands.keys(minhash)):
+                hits.update(member.decode() for member in table.get(key))
+            found.append(ranked(hits))
+        return found
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         if not ids:

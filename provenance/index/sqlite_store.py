@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash
 
+from ..arrays import split_groups
 from ..signatures import from_bytes, to_bytes
 from ..types import Document
 from . import (
@@ -95,19 +96,26 @@ class SqliteIndex:
     def __contains__(self, doc_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
-    def query(self, minhash: LeanMinHash) -> list[str]:
-        """At most BUCKET documents a band, the earliest added; all buckets read by one statement.
-        Ties keep `ranked`'s order: first seen, band by band."""
+    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
+        """At most BUCKET documents a band, the earliest added; one statement reads all the buckets of
+        a signature, and the ids of all signatures are read together. Ties keep `ranked`'s order:
+        first seen, band by band."""
         if self._query is None:
             read = "SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"
             self._query = " UNION ALL ".join([read] * self.bands.b)
-        keys = self.bands.keys(minhash)
-        buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair]))
-        numbers = np.fromstring(" ".join(n for _, n in buckets), dtype=np.int64, sep=" ")
-        distinct, first, count = np.unique(numbers, return_index=True, return_counts=True)
-        found = distinct[np.lexsort((first, -count))].tolist()  # as `ranked` orders them
-        ids = self.rows("documents", "id", found, key="number")
-        return [ids[n] for n in found]
+        found = []
+        for minhash in minhashes:
+            keys = self.bands.keys(minhash)
+            buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair]))
+            found.append(" ".join(n for _, n in buckets))
+        numbers = np.fromstring(" ".join(filter(None, found)), dtype=np.int64, sep=" ")
+        asking = np.repeat(np.arange(len(found)), [text.count(" ") + 1 if text else 0 for text in found])
+        base = int(numbers.max(initial=0)) + 1
+        # one key per (signature, document): how many bands they share, and where the document was first seen
+        keys, first, shared = np.unique(asking * base + numbers, return_index=True, return_counts=True)
+        asking, numbers = np.divmod(keys[np.lexsort((first, -shared, keys // base))], base)  # as `ranked` orders
+        ids = self.rows("documents", "id", np.unique(numbers).tolist(), key="number")
+        return split_groups([ids[n] for n in numbers.tolist()], asking, len(found))
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows = self.rows("documents", "document", ids)
