@@ -20,10 +20,18 @@ from datasketch import LeanMinHash, MinHash
 from typer.testing import CliRunner
 
 from provenance import Document
-from provenance.types import Cleaned, Evidence, Sentence
 from provenance.cli import app
-from provenance.index import BATCH, BUCKET, Entry, Fingerprints, archive_sources, jaccard, open_index
+from provenance.index import (
+    BATCH,
+    BUCKET,
+    Entry,
+    Fingerprints,
+    archive_sources,
+    jaccard,
+    open_index,
+)
 from provenance.settings import Settings
+from provenance.types import Cleaned, Evidence, Sentence
 
 runner = CliRunner()
 
@@ -196,8 +204,8 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     plainly = {}
     for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
         ids = [i for i in index.query([minhash])[0] if not i.startswith("b")][:BUCKET]
-        similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, jaccard(minhash, index.signatures(ids))))
-                         if j >= settings.index_threshold)
+        estimated = jaccard(minhash, index.signatures(ids))
+        similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
         plainly[cleaned.document.id] = [i for _, _, i in similar[:candidates or None]]
     assert found == plainly
     assert max(map(len, found.values())) == (candidates or max(map(len, found.values()))) > 0
