@@ -157,6 +157,16 @@ def test_sqlite_queries_together_as_alone(tmp_path):
     _queried_together_as_alone(str(tmp_path / "batch.idx"))
 
 
+def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
+    index = open_index(str(tmp_path / "twice.idx"), Settings(), create=True)
+    first = Entry(Document("a", "first"), _minhash(range(100)))
+    second = Entry(Document("a", "second"), _minhash(range(500, 600)))
+    assert index.add([first, second]) == 1 and index.add([second]) == 0
+    assert index.documents(["a"])[0].location == "first"
+    assert index.query([_minhash(range(100)), _minhash(range(500, 600))]) == [["a"], []]
+    index.close()
+
+
 def _queried_together_as_alone(location: str) -> None:
     """A batch of queries is answered per signature as each alone, unrelated ones and repeats among them."""
     index = open_index(location, Settings(), create=True)

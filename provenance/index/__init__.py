@@ -71,9 +71,12 @@ class Bands:
 
     def keys(self, minhash: LeanMinHash) -> list[bytes]:
         """The same band keys datasketch's MinHashLSH stores (byte-swapped hash value runs)."""
-        raw = minhash.hashvalues.byteswap().tobytes()
-        width = self.r * minhash.hashvalues.itemsize
-        return [raw[i * width:(i + 1) * width] for i in range(self.b)]
+        return self.all_keys([minhash])[0].tolist()
+
+    def all_keys(self, minhashes: Sequence[LeanMinHash]) -> np.ndarray:
+        """`keys` of each signature, as a (signatures × bands) array of fixed-size byte strings."""
+        values = np.ascontiguousarray(np.stack([m.hashvalues for m in minhashes])[:, :self.b * self.r].byteswap())
+        return values.view(np.dtype((np.void, self.r * values.itemsize)))
 
 
 class SignatureIndex(Protocol):

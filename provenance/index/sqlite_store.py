@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -80,18 +79,26 @@ class SqliteIndex:
     def add(self, entries: Iterable[Entry]) -> int:
         """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
         present are skipped, so a re-run completes a killed add."""
-        added, appends = 0, []
         with self.transaction():
+            entries = list(entries)
+            present = self.rows("documents", "number", [e.document.id for e in entries])
+            new: dict[str, Entry] = {}
             for entry in entries:
-                if entry.document.id in self:
-                    continue
-                row = (entry.document.id, to_bytes(entry.signature), encode_document(entry.document))
-                number = self.db.execute(INSERT, row).lastrowid
-                appends += [(i, key, str(number)) for i, key in enumerate(self.bands.keys(entry.signature))]
-                added += 1
-            appends.sort(key=itemgetter(0, 1))  # in key order, a bucket's in the order added: fewer pages touched
-            self.db.executemany(APPEND, appends)
-        return added
+                if entry.document.id not in present:
+                    new.setdefault(entry.document.id, entry)
+            numbers = [str(self.db.execute(INSERT, (e.document.id, to_bytes(e.signature), encode_document(e.document)))
+                           .lastrowid) for e in new.values()]
+            if new:
+                self.db.executemany(APPEND, self._appends(list(new.values()), numbers))
+        return len(new)
+
+    def _appends(self, new: Sequence[Entry], numbers: Sequence[str]) -> list[tuple[int, bytes, str]]:
+        """(band, key, number) of every band of every entry, in key order (fewer pages touched) and,
+        within a bucket, in the order added (a bucket keeps its earliest documents)."""
+        keys = self.bands.all_keys([e.signature for e in new]).ravel()
+        entry, band = np.divmod(np.arange(keys.size), self.bands.b)
+        order = np.lexsort((keys, band))  # stable
+        return list(zip(band[order].tolist(), keys[order].tolist(), [numbers[i] for i in entry[order].tolist()]))
 
     def __contains__(self, doc_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
