@@ -175,6 +175,7 @@ def _queried_together_as_alone(location: str) -> None:
     together = index.query(asked)
     assert together == [index.query([minhash])[0] for minhash in asked]
     assert together[1] == [] and len(together[0]) > 3 and together[0] == together[3]
+    assert index.query([]) == []
     index.close()
 
 

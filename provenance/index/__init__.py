@@ -69,13 +69,11 @@ class Bands:
     def meta(self) -> dict[str, int]:
         return {"num_perm": self.num_perm, "b": self.b, "r": self.r}
 
-    def keys(self, minhash: LeanMinHash) -> list[bytes]:
-        """The same band keys datasketch's MinHashLSH stores (byte-swapped hash value runs)."""
-        return self.all_keys([minhash])[0].tolist()
-
-    def all_keys(self, minhashes: Sequence[LeanMinHash]) -> np.ndarray:
-        """`keys` of each signature, as a (signatures × bands) array of fixed-size byte strings."""
-        values = np.ascontiguousarray(np.stack([m.hashvalues for m in minhashes])[:, :self.b * self.r].byteswap())
+    def keys(self, minhashes: Sequence[LeanMinHash]) -> np.ndarray:
+        """The band keys datasketch's MinHashLSH stores (byte-swapped hash value runs): one row of `b`
+        fixed-size byte strings per signature."""
+        values = np.stack([m.hashvalues for m in minhashes]) if minhashes else np.zeros((0, self.b * self.r), np.uint64)
+        values = np.ascontiguousarray(values[:, :self.b * self.r].byteswap())
         return values.view(np.dtype((np.void, self.r * values.itemsize)))
 
 

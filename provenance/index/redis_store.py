@@ -69,9 +69,9 @@ class RedisIndex:
     def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
         """Band by band through datasketch's hash tables, the lookups `MinHashLSH.query` makes, counting hits."""
         found = []
-        for minhash in minhashes:
+        for bands in self.bands.keys(minhashes).tolist():
             hits: Counter[str] = Counter()
-            for table, key in zip(self.lsh.hashtables, self.bands.keys(minhash)):
+            for table, key in zip(self.lsh.hashtables, bands):
                 hits.update(member.decode() for member in table.get(key))
             found.append(ranked(hits))
         return found

@@ -95,7 +95,7 @@ class SqliteIndex:
     def _appends(self, new: Sequence[Entry], numbers: Sequence[str]) -> list[tuple[int, bytes, str]]:
         """(band, key, number) of every band of every entry, in key order (fewer pages touched) and,
         within a bucket, in the order added (a bucket keeps its earliest documents)."""
-        keys = self.bands.all_keys([e.signature for e in new]).ravel()
+        keys = self.bands.keys([e.signature for e in new]).ravel()
         entry, band = np.divmod(np.arange(keys.size), self.bands.b)
         order = np.lexsort((keys, band))  # stable
         return list(zip(band[order].tolist(), keys[order].tolist(), [numbers[i] for i in entry[order].tolist()]))
@@ -111,9 +111,8 @@ class SqliteIndex:
             read = "SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"
             self._query = " UNION ALL ".join([read] * self.bands.b)
         found = []
-        for minhash in minhashes:
-            keys = self.bands.keys(minhash)
-            buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(keys) for v in pair]))
+        for bands in self.bands.keys(minhashes).tolist():
+            buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(bands) for v in pair]))
             found.append(" ".join(n for _, n in buckets))
         numbers = np.fromstring(" ".join(filter(None, found)), dtype=np.int64, sep=" ")
         asking = np.repeat(np.arange(len(found)), [text.count(" ") + 1 if text else 0 for text in found])
