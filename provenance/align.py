@@ -12,6 +12,7 @@ shared names or a stock phrase are not reuse.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
@@ -122,14 +123,20 @@ def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfil
     return DocumentProfile(list(a), vocabulary), DocumentProfile(list(b), vocabulary)
 
 
-class _Pair:
+class Comparison:
     """Two profiles and, for every sentence pair, the stems and trigrams they share: counted once, for
     sentence matching and for the neighbour and passage checks after it."""
 
-    def __init__(self, a: DocumentProfile, b: DocumentProfile) -> None:
-        self.a, self.b = a, b
-        self.stems = a.stems.shared(b.stems)
-        self.trigrams = a.trigrams.shared(b.trigrams)
+    def __init__(self, a: DocumentProfile, b: DocumentProfile, stems: np.ndarray, trigrams: np.ndarray) -> None:
+        self.a, self.b, self.stems, self.trigrams = a, b, stems, trigrams
+
+    @classmethod
+    def of(cls, a: DocumentProfile, b: DocumentProfile) -> Comparison:
+        return cls(a, b, a.stems.shared(b.stems), a.trigrams.shared(b.trigrams))
+
+    def mirrored(self) -> Comparison:
+        """B against A without joining again: what two sentences share is the same either way round."""
+        return Comparison(self.b, self.a, self.stems.T, self.trigrams.T)
 
     def stems_contained(self, i: int, j: int) -> float:
         """The share of A's sentence i's stems found in B's sentence j."""
@@ -141,7 +148,7 @@ class _Pair:
         return int(self.trigrams[i, j]) / count if count else 0.0
 
 
-def _similarities(pair: _Pair) -> tuple[np.ndarray, np.ndarray]:
+def _similarities(pair: Comparison) -> tuple[np.ndarray, np.ndarray]:
     """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
     a, b = pair.a, pair.b
     if not len(a) or not len(b):
@@ -156,7 +163,13 @@ def align_pair(
     a: Profiles, b: Profiles, settings: Settings, semantic: np.ndarray | None = None
 ) -> tuple[list[Match], list[Passage]]:
     """`semantic`, when given, is the sentences' embedding cosine (the semantic extra)."""
-    pair = _Pair(*_profiled(a, b))
+    return align(Comparison.of(*_profiled(a, b)), settings, semantic)
+
+
+def align(
+    pair: Comparison, settings: Settings, semantic: np.ndarray | None = None
+) -> tuple[list[Match], list[Passage]]:
+    """Which sentences of `pair.a` were taken from `pair.b` (see the module docstring), and the passages they make."""
     a, b = pair.a, pair.b
     lexical, verbatim = _similarities(pair)
     if semantic is not None:
@@ -166,7 +179,8 @@ def align_pair(
     best_b = verbatim.argmax(axis=1)
     best = verbatim[np.arange(len(a)), best_b]
     copied = np.flatnonzero(best >= settings.verbatim_similarity)  # many to one: copied twice is copied twice
-    matches = {int(i): Match(int(i), int(best_b[i]), float(best[i]), MatchKind.VERBATIM) for i in copied}
+    matches = {i: Match(i, j, similarity, MatchKind.VERBATIM)
+               for i, j, similarity in zip(copied.tolist(), best_b[copied].tolist(), best[copied].tolist())}
     used_b = np.zeros(len(b), dtype=bool)
     used_b[best_b[copied]] = True
     free_a, free_b = np.flatnonzero(best < settings.verbatim_similarity), np.flatnonzero(~used_b)
@@ -174,8 +188,10 @@ def align_pair(
         ai, bj = int(free_a[i]), int(free_b[j])
         matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
     _grow(pair, matches, settings)
-    ordered = [matches[i] for i in sorted(matches)]
-    keep = [p for p in merge_passages(ordered) if _is_reuse(p, pair, ordered, settings)]
+    rows = sorted(matches)
+    ordered = [matches[i] for i in rows]
+    keep = [p for p in merge_passages(ordered)
+            if _is_reuse(p, pair, ordered[bisect_left(rows, p.a_start):bisect_left(rows, p.a_end)], settings)]
     kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
     return [m for m in ordered if m.a in kept_rows], keep
 
@@ -189,7 +205,7 @@ def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, settings: Settings) -
     return bool(verbatim.max() >= settings.verbatim_similarity or lexical.max() >= close)
 
 
-def _grow(pair: _Pair, matches: dict[int, Match], settings: Settings) -> None:
+def _grow(pair: Comparison, matches: dict[int, Match], settings: Settings) -> None:
     """Sure matches spread to unmatched neighbours, for two things sentence matching misses:
     a source sentence split in two (the neighbour is contained in the same source sentence), and
     a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
@@ -209,7 +225,7 @@ def _grow(pair: _Pair, matches: dict[int, Match], settings: Settings) -> None:
                     break
 
 
-def _neighbour(pair: _Pair, i: int, j: int, step: int, settings: Settings) -> tuple[int, float, MatchKind] | None:
+def _neighbour(pair: Comparison, i: int, j: int, step: int, settings: Settings) -> tuple[int, float, MatchKind] | None:
     """(source sentence, similarity, kind) for sentence `i`, `step` after a match on source sentence `j`."""
     contained = pair.stems_contained(i, j)
     if contained >= settings.fragment_containment:
@@ -221,12 +237,12 @@ def _neighbour(pair: _Pair, i: int, j: int, step: int, settings: Settings) -> tu
     return None
 
 
-def _is_reuse(passage: Passage, pair: _Pair, matches: Sequence[Match], settings: Settings) -> bool:
-    """Long enough; and, for a passage of rewritten sentences only, one of them close and enough
-    content words shared: one sentence on the same subject shares a few names and a clause or two."""
+def _is_reuse(passage: Passage, pair: Comparison, inside: Sequence[Match], settings: Settings) -> bool:
+    """Long enough; and, for a passage of rewritten sentences only (`inside`: its matches), one of them
+    close and enough content words shared: one sentence on the same subject shares a few names and a
+    clause or two."""
     if pair.a.tokens[passage.a_start:passage.a_end].sum() < settings.min_passage_tokens:
         return False
-    inside = [m for m in matches if passage.a_start <= m.a < passage.a_end]
     if any(m.kind is MatchKind.VERBATIM or m.similarity >= settings.verbatim_similarity for m in inside):
         return True  # a copied sentence, or a rewrite that kept nearly every word, stands on its own
     shared = sum(int(pair.stems[m.a, m.b]) for m in inside)

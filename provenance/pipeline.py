@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import candidates
-from .align import DocumentProfile, Vocabulary, align_pair
+from .align import Comparison, DocumentProfile, Vocabulary, align
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
@@ -124,13 +124,15 @@ def _fetch(
 
 
 Alignment = tuple[list[Match], list[Passage]]
+TextPair = tuple[tuple[str, ...], tuple[str, ...]]  # two documents' sentence texts
 PAIRS_PER_TASK = 20_000
 ALIGNMENTS_PER_TASK = 1_000  # small: a window's 50,000 alignments in three tasks left one core idle a third of the time
 
 
 class _Aligner:
     """Alignments by sentence texts: a document's profile (and embeddings, with the semantic extra) is
-    made once on first use, and a pair of texts is aligned once however many reprints carry them."""
+    made once on first use, and a pair of texts is aligned once however many reprints carry them. The
+    last comparison is kept, since `_direction` may ask for the same pair the other way round next."""
 
     def __init__(self, docs: Mapping[str, Cleaned], settings: Settings) -> None:
         self.docs = docs
@@ -139,7 +141,8 @@ class _Aligner:
         self.texts: dict[str, tuple[str, ...]] = {}
         self.profiles: dict[tuple[str, ...], DocumentProfile] = {}
         self.embeddings: dict[tuple[str, ...], np.ndarray] = {}
-        self.aligned: dict[tuple[tuple[str, ...], tuple[str, ...]], Alignment] = {}
+        self.aligned: dict[TextPair, Alignment] = {}
+        self.last: tuple[TextPair, Comparison] | None = None
 
     def _text(self, key: str) -> tuple[str, ...]:
         if key not in self.texts:
@@ -162,8 +165,16 @@ class _Aligner:
         pair = self._text(a), self._text(b)
         if pair not in self.aligned:
             semantic = self._embedding(pair[0]) @ self._embedding(pair[1]).T if self.settings.semantic else None
-            self.aligned[pair] = align_pair(self._profile(pair[0]), self._profile(pair[1]), self.settings, semantic)
+            self.aligned[pair] = align(self._compare(pair), self.settings, semantic)
         return self.aligned[pair]
+
+    def _compare(self, pair: TextPair) -> Comparison:
+        if self.last is not None and self.last[0] == pair[::-1]:
+            comparison = self.last[1].mirrored()
+        else:
+            comparison = Comparison.of(self._profile(pair[0]), self._profile(pair[1]))
+        self.last = pair, comparison
+        return comparison
 
 
 class _Corpus:

@@ -10,13 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.align import (
+    Comparison,
     DocumentProfile,
     Vocabulary,
     _monotone,
-    _Pair,
     _profiled,
     _Rows,
     _similarities,
+    align,
     align_pair,
     merge_passages,
 )
@@ -124,15 +125,25 @@ def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, lon
     assert align_pair(a, b, knobs) == full
 
 
+@settings(max_examples=60, deadline=None)
+@given(sentences, sentences)
+def test_a_comparison_mirrored_is_the_comparison_made_the_other_way_round(a, b):
+    first, second = _profiled(a, b)
+    mirrored, made = Comparison.of(first, second).mirrored(), Comparison.of(second, first)
+    assert np.array_equal(mirrored.stems, made.stems) and np.array_equal(mirrored.trigrams, made.trigrams)
+    knobs = Settings(min_passage_tokens=10)
+    assert align(mirrored, knobs) == align(made, knobs)
+
+
 def test_a_pair_stops_early_only_when_no_sentence_could_anchor_a_passage():
-    closest = float(_similarities(_Pair(*_profiled(REWRITE, SOURCE)))[0].max())
+    closest = float(_similarities(Comparison.of(*_profiled(REWRITE, SOURCE)))[0].max())
     at = Settings(min_passage_tokens=10, lone_rewrite_similarity=closest, rewrite_shared_words=0,
                   verbatim_similarity=1.0)
     assert align_pair(REWRITE, SOURCE, at)[0]  # the closest rewrite anchors a passage
     assert align_pair(REWRITE, SOURCE, replace(at, lone_rewrite_similarity=closest + 1e-9)) == ([], [])
     fragment = ["Fentanyl is the leading cause of death for Americans"]  # copied: a small part of its source sentence
     copied = Settings(min_passage_tokens=5, lone_rewrite_similarity=0.9)
-    assert float(_similarities(_Pair(*_profiled(fragment, SOURCE)))[0].max()) < 0.9
+    assert float(_similarities(Comparison.of(*_profiled(fragment, SOURCE)))[0].max()) < 0.9
     assert [m.kind for m in align_pair(fragment, SOURCE, copied)[0]] == [MatchKind.VERBATIM]
 
 
