@@ -18,7 +18,6 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -32,26 +31,26 @@ from .settings import Settings
 from .types import Cleaned, Document, Evidence, MatchKind, Sentence
 
 log = logging.getLogger(__name__)
+CLEANED = "cleaned"  # the store's table of documents as they were cleaned
 
 
 class EarlierWindows:
     """The documents of the windows already scored: LSH bands and signatures in a SQLite index,
-    and beside them each document as it was cleaned (text, sentence spans, evidence; no blocks)."""
+    and beside them each document as it was cleaned (metadata, text, sentence spans, evidence; no
+    blocks). The index's own record of a document holds its id and location only."""
 
     def __init__(self, path: Path, settings: Settings) -> None:
         self.settings = settings
         self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
-        self.index.db.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
         signatures = fingerprints(done)[0]
-        self.index.add(Entry(replace(c.document, text=None, html=None), m) for c, m in zip(done, signatures))
-        with self.index.transaction():
-            self.index.db.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)", ((c.document.id, _encode(c)) for c in done))
+        self.index.add(Entry(Document(c.document.id, c.document.location), m) for c, m in zip(done, signatures))
+        self.index.keep(CLEANED, ((c.document.id, _encode(c)) for c in done))
 
     def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
-        rows = self.index.rows("cleaned", "data", [i for i in ids if i not in self.recent])
+        rows = self.index.kept(CLEANED, [i for i in ids if i not in self.recent])
         self.recent = {i: self.recent[i] if i in self.recent else _decode(rows[i])
                        for i in ids if i in self.recent or i in rows}
         return list(self.recent.values())

@@ -24,12 +24,14 @@ from provenance.cli import app
 from provenance.index import (
     BATCH,
     BUCKET,
+    Bands,
     Entry,
     Fingerprints,
     archive_sources,
     jaccard,
     open_index,
 )
+from provenance.index.sqlite_store import SqliteIndex
 from provenance.settings import Settings
 from provenance.types import Cleaned, Evidence, Sentence
 
@@ -164,6 +166,18 @@ def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
     assert index.add([first, second]) == 1 and index.add([second]) == 0
     assert index.documents(["a"])[0].location == "first"
     assert index.query([_minhash(range(100)), _minhash(range(500, 600))]) == [["a"], []]
+    index.close()
+
+
+def test_blobs_kept_beside_an_index_come_back_by_id_first_given_kept(tmp_path):
+    path, bands = tmp_path / "kept.idx", Bands.for_settings(Settings())
+    index = SqliteIndex(path, bands, create=True)
+    assert index.kept("notes", ["a"]) == {}
+    index.keep("notes", [("a", b"first"), ("b", b"other")])
+    index.keep("notes", [("a", b"second")])
+    index.close()
+    index = SqliteIndex(path, bands)
+    assert index.kept("notes", ["a", "missing", "b"]) == {"a": b"first", "b": b"other"}
     index.close()
 
 

@@ -81,7 +81,7 @@ class SqliteIndex:
         present are skipped, so a re-run completes a killed add."""
         with self.transaction():
             entries = list(entries)
-            present = self.rows("documents", "number", [e.document.id for e in entries])
+            present = self._rows("documents", "number", [e.document.id for e in entries])
             new: dict[str, Entry] = {}
             for entry in entries:
                 if entry.document.id not in present:
@@ -120,18 +120,33 @@ class SqliteIndex:
         # one key per (signature, document): how many bands they share, and where the document was first seen
         keys, first, shared = np.unique(asking * base + numbers, return_index=True, return_counts=True)
         asking, numbers = np.divmod(keys[np.lexsort((first, -shared, keys // base))], base)  # as `ranked` orders
-        ids = self.rows("documents", "id", np.unique(numbers).tolist(), key="number")
+        ids = self._rows("documents", "id", np.unique(numbers).tolist(), key="number")
         return split_groups([ids[n] for n in numbers.tolist()], asking, len(found))
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
-        rows = self.rows("documents", "document", ids)
+        rows = self._rows("documents", "document", ids)
         return [decode_document(rows[i]) for i in ids if i in rows]
 
     def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
-        rows = self.rows("documents", "signature", ids)
+        rows = self._rows("documents", "signature", ids)
         return [from_bytes(rows[i]) for i in ids]
 
-    def rows(self, table: str, column: str, keys: Sequence, key: str = "id") -> dict:
+    def keep(self, table: str, blobs: Iterable[tuple[str, bytes]]) -> None:
+        """Blobs by document id in a table of their own beside the index, in one transaction (an id already
+        there keeps its blob): what a caller stores with the documents it indexes (windows.py: each one
+        as it was cleaned). `table` is the caller's own name, never input."""
+        with self.transaction():
+            self.db.executemany(f"INSERT OR IGNORE INTO {self._blob_table(table)} VALUES (?, ?)", blobs)
+
+    def kept(self, table: str, ids: Sequence[str]) -> dict[str, bytes]:
+        """The blobs `keep` stored for those of `ids` it has."""
+        return self._rows(self._blob_table(table), "data", ids)
+
+    def _blob_table(self, table: str) -> str:
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        return table
+
+    def _rows(self, table: str, column: str, keys: Sequence[str] | Sequence[int], key: str = "id") -> dict:
         """`column` of the rows of `table` whose `key` is one of `keys`, BATCH keys a statement (table
         and column names are this package's own, never input)."""
         found: dict = {}
