@@ -35,14 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build(corpus: Path, store: Path, windows: int, settings: Settings, model: BoilerplateModel,
           engine: LocalEngine) -> None:
+    """Under another name until complete: the store has no journal, so an interrupted build is not kept."""
     stream = read([corpus])
-    earlier = EarlierWindows(store, settings)
+    partial = store.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    earlier = EarlierWindows(partial, settings)
     try:
         for _ in range(windows):
             batch = [d for d in islice(stream, settings.window_documents) if isinstance(d, Document)]
             earlier.add(clean_batch(batch, model, settings, engine), Fingerprints(settings))
     finally:
         earlier.close()
+    partial.replace(store)
 
 
 def main() -> None:

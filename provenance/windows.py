@@ -37,11 +37,12 @@ CLEANED = "cleaned"  # the store's table of documents as they were cleaned
 class EarlierWindows:
     """The documents of the windows already scored: LSH bands and signatures in a SQLite index,
     and beside them each document as it was cleaned (metadata, text, sentence spans, evidence; no
-    blocks). The index's own record of a document holds its id and location only."""
+    blocks). The index's own record of a document holds its id and location only. The store is not
+    durable: it is deleted at the end of the run, and a crash ends the run."""
 
     def __init__(self, path: Path, settings: Settings) -> None:
         self.settings = settings
-        self.index = SqliteIndex(path, Bands.for_settings(settings), create=True)
+        self.index = SqliteIndex(path, Bands.for_settings(settings), create=True, durable=False)
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:

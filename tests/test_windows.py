@@ -18,7 +18,8 @@ import provenance.pipeline
 import provenance.windows
 from provenance import DerivationClass, Document, Settings, read, score_corpus
 from provenance.cli import app
-from provenance.index import Fingerprints
+from provenance.index import Bands, Fingerprints
+from provenance.index.sqlite_store import SqliteIndex
 from provenance.windows import EarlierWindows, _decode, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
@@ -61,6 +62,15 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_pat
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
+
+
+def test_the_earlier_windows_store_keeps_no_journal_where_an_index_keeps_one(tmp_path):
+    store = EarlierWindows(tmp_path / "earlier.sqlite", Settings())
+    index = SqliteIndex(tmp_path / "kept.idx", Bands.for_settings(Settings()), create=True)
+    modes = [s.db.execute("PRAGMA journal_mode").fetchone()[0] for s in (store.index, index)]
+    store.close()
+    index.close()
+    assert modes == ["off", "wal"]
 
 
 def test_sources_asked_for_again_are_not_decoded_again(seeds, tmp_path, monkeypatch):
