@@ -43,7 +43,7 @@ APPEND = ("INSERT INTO buckets VALUES (?, ?, ?, 1) ON CONFLICT (band, key) DO UP
 class SqliteIndex:
     """`durable=False`: no journal and no syncs, for a store that lives for one run (windows.py), which
     a crash loses anyway; a rollback then leaves the file undefined. Storing a window against 200,000
-    documents took 2.0–2.5 s so, 3.1–3.3 s with the write-ahead log."""
+    documents takes 2.0–2.5 s without them, 3.1–3.3 s with the write-ahead log."""
 
     def __init__(self, path: str | Path, bands: Bands, create: bool = False, durable: bool = True) -> None:
         self.path = Path(path)
