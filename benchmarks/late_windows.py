@@ -38,7 +38,7 @@ def build(corpus: Path, store: Path, windows: int, settings: Settings, model: Bo
     """Under another name until complete: the store has no journal, so an interrupted build is not kept."""
     stream = read([corpus])
     partial = store.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    shutil.rmtree(partial, ignore_errors=True)
     earlier = EarlierWindows(partial, settings)
     try:
         for _ in range(windows):
@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     settings, model = Settings(), load_model()  # loaded before any window is timed
-    store = args.store or args.corpus.parent / f"earlier-{args.earlier}.sqlite"
+    store = args.store or args.corpus.parent / f"earlier-{args.earlier}"
     lines = ["# Late windows", "", f"Command: `python benchmarks/late_windows.py --corpus {args.corpus} "
              f"--earlier {args.earlier} --windows {args.windows}`", ""]
     with LocalEngine(args.jobs) as engine:
@@ -69,8 +69,8 @@ def main() -> None:
             lines.append(f"Store of {args.earlier} windows built in {time.perf_counter() - began:.0f} s.")
         lines += [f"Calibration loop: {calibration():.2f} s.", "", "| window | seconds |", "|---:|---:|"]
         with tempfile.TemporaryDirectory() as tmp:
-            shutil.copy(store, Path(tmp) / "earlier.sqlite")
-            earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
+            shutil.copytree(store, Path(tmp) / "earlier")
+            earlier = EarlierWindows(Path(tmp) / "earlier", settings)
             later = islice(read([args.corpus]), args.earlier * settings.window_documents, None)
             scored = analyse_windows(later, settings, model=model, engine=engine, earlier=earlier)
             began = time.perf_counter()

@@ -6,9 +6,9 @@ Each size is a fresh corpus from derivation_corpus.py (seed 0), scored by the CL
 user would run it (`-f jsonl -o FILE`, all cores). Peak memory is the largest sum of the
 proportional set sizes (PSS: pages a forked worker shares with its parent count once) of the
 command and all its worker processes, sampled every 0.2 s. The command runs with `--verbose`;
-its log (one line a window) goes to score.log beside the corpus, and the table gives the
-seconds of the first and the last full window, which show whether a window's cost grows
-with the stream before it.
+its log (one line a window) goes to score.log beside the corpus, the peak memory so far to
+score.memory every 10 s, and the table gives the seconds of the first and the last full
+window, which show whether a window's cost grows with the stream before it.
 """
 
 from __future__ import annotations
@@ -41,12 +41,18 @@ def tree_pss(pid: int) -> int:
 
 
 def measure(command: list[str], log: Path) -> tuple[float, int]:
+    """(seconds, peak bytes); the peak so far is also written every 10 s to `log` with the suffix
+    .memory (seconds, GiB), so a run stopped before its end still tells its memory."""
     start = time.perf_counter()
-    with log.open("w") as stderr:
+    with log.open("w") as stderr, log.with_suffix(".memory").open("w") as memory:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
-        peak = 0
+        peak, written = 0, start
         while process.poll() is None:
             peak = max(peak, tree_pss(process.pid))
+            if time.perf_counter() - written >= 10:
+                written = time.perf_counter()
+                memory.write(f"{written - start:.0f} {peak / 2**30:.3f}\n")
+                memory.flush()
             time.sleep(0.2)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")

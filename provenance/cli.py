@@ -451,7 +451,8 @@ def index_query(
         with atomic_output(output) as stream:
             minhashes = Fingerprints(settings)(cleaned)[0]
             for document, minhash, ids in zip(cleaned, minhashes, index.query(minhashes)):
-                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, jaccard(minhash, index.signatures(ids)))]
+                similarity = jaccard(minhash, index.hashvalues(ids))
+                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))
                 stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")
     finally:

@@ -91,7 +91,8 @@ def analyse(
         archived = _fetch(index, scored, cleaned, links, fingerprints,
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
-        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, earlier.cleaned)
+        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints,
+                             lambda ids: earlier.cleaned(ids, fingerprints))
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
     derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links,

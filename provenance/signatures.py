@@ -175,8 +175,12 @@ def signatures(
 ) -> tuple[list[LeanMinHash], list[np.ndarray]]:
     """LeanMinHash signatures and shingle-hash sets of documents given as lists of sentences."""
     sets = shingle_hashes(documents, size)
-    matrix = signature_matrix(sets, num_perm)
-    return [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in matrix], sets
+    return minhashes(signature_matrix(sets, num_perm)), sets
+
+
+def minhashes(matrix: np.ndarray) -> list[LeanMinHash]:
+    """A LeanMinHash of each row of hash values (this package's seed and scheme)."""
+    return [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in matrix]
 
 
 def to_bytes(minhash: LeanMinHash) -> bytes:
@@ -187,3 +191,13 @@ def to_bytes(minhash: LeanMinHash) -> bytes:
 
 def from_bytes(data: bytes) -> LeanMinHash:
     return LeanMinHash.deserialize(data)
+
+
+def hash_matrix(blobs: Sequence[bytes], num_perm: int) -> np.ndarray:
+    """Serialized signatures' hash values, a row each, without making a LeanMinHash of each (20 µs
+    apiece, most of what comparing an archive's candidates cost): every blob is datasketch's header,
+    the same for one scheme, then the values in native order."""
+    if not blobs:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    values = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(blobs), -1)
+    return values[:, values.shape[1] - num_perm:]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import tempfile
 import time
 import zlib
@@ -21,43 +22,60 @@ from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
 from .index import Bands, Entry, Fingerprints, SignatureIndex
-from .index.sqlite_store import SqliteIndex
+from .index.sqlite_store import MMAP, SqliteIndex, select_in, transaction
 from .pipeline import Analysis, Result, analyse
 from .settings import Settings
+from .signatures import minhashes
 from .types import Cleaned, Document, Evidence, MatchKind, Sentence
 
 log = logging.getLogger(__name__)
-CLEANED = "cleaned"  # the store's table of documents as they were cleaned
 
 
 class EarlierWindows:
-    """The documents of the windows already scored: LSH bands and signatures in a SQLite index,
-    and beside them each document as it was cleaned (metadata, text, sentence spans, evidence; no
-    blocks). The index's own record of a document holds its id and location only. The store is not
-    durable: it is deleted at the end of the run, and a crash ends the run."""
+    """The documents of the windows already scored, in a folder of two SQLite files: the index (LSH
+    bands and signatures, a document's id and location), and each document as it was cleaned
+    (metadata, text, sentence spans, evidence; no blocks) with its shingle set, so a source drawn back
+    is neither cleaned nor hashed again. Two files, so that the index, which every query reads at
+    random, stays within the memory map's 2 GB longer. The store is not durable: it is deleted at
+    the end of the run, and a crash ends the run."""
 
-    def __init__(self, path: Path, settings: Settings) -> None:
+    def __init__(self, folder: Path, settings: Settings) -> None:
         self.settings = settings
-        self.index = SqliteIndex(path, Bands.for_settings(settings), create=True, durable=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.index = SqliteIndex(folder / "index.sqlite", Bands.for_settings(settings), create=True, durable=False)
+        self.kept = sqlite3.connect(folder / "cleaned.sqlite", isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"mmap_size={MMAP}"):
+            self.kept.execute(f"PRAGMA {pragma}")
+        self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL, "
+                          "shingles BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
-        signatures = fingerprints(done)[0]
+        signatures, sets = fingerprints(done)
         self.index.add(Entry(Document(c.document.id, c.document.location), m) for c, m in zip(done, signatures))
-        self.index.keep(CLEANED, ((c.document.id, _encode(c)) for c in done))
+        with transaction(self.kept):
+            self.kept.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?, ?)",
+                                  ((c.document.id, _encode(c), s.tobytes()) for c, s in zip(done, sets)))
 
-    def cleaned(self, ids: Sequence[str]) -> list[Cleaned]:
-        rows = self.index.kept(CLEANED, [i for i in ids if i not in self.recent])
-        self.recent = {i: self.recent[i] if i in self.recent else _decode(rows[i])
-                       for i in ids if i in self.recent or i in rows}
+    def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]:
+        """The documents of `ids` the store has, in order; `fingerprints` gets those of the ones read back."""
+        rows = {i: row for i, *row in select_in(self.kept, "SELECT id, cleaned, shingles FROM cleaned WHERE id IN",
+                                                 [i for i in ids if i not in self.recent])}
+        read = {i: _decode(cleaned) for i, (cleaned, _) in rows.items()}
+        fingerprints.keep(list(read.values()), minhashes(self.index.hashvalues(list(read))),
+                          [np.frombuffer(shingles, dtype=np.uint32) for _, shingles in rows.values()])
+        self.recent = {i: self.recent[i] if i in self.recent else read[i] for i in ids if i in self.recent or i in read}
         return list(self.recent.values())
 
     def close(self) -> None:
         self.index.close()
+        self.kept.close()
 
 
 def _encode(cleaned: Cleaned) -> bytes:
@@ -93,7 +111,7 @@ def analyse_windows(
     with ExitStack() as owned:
         if earlier is None:
             tmp = owned.enter_context(tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir))
-            earlier = EarlierWindows(Path(tmp) / "earlier.sqlite", settings)
+            earlier = EarlierWindows(Path(tmp), settings)
             owned.callback(earlier.close)
         start, number, signed = time.perf_counter(), 0, Fingerprints(settings)
         for window in iter(lambda: list(islice(stream, settings.window_documents)), []):

@@ -15,6 +15,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 from typer.testing import CliRunner
@@ -24,14 +25,12 @@ from provenance.cli import app
 from provenance.index import (
     BATCH,
     BUCKET,
-    Bands,
     Entry,
     Fingerprints,
     archive_sources,
     jaccard,
     open_index,
 )
-from provenance.index.sqlite_store import SqliteIndex
 from provenance.settings import Settings
 from provenance.types import Cleaned, Evidence, Sentence
 
@@ -61,7 +60,7 @@ def _round_trip(seeds: Path, location: str) -> None:
     assert rows[2]["candidates"] == [{"id": "001.txt", "jaccard": 1.0}]  # its own signature, stored and read back
     index = open_index(location, Settings())
     with pytest.raises(KeyError):
-        index.signatures(["001.txt", "not-indexed"])
+        index.hashvalues(["001.txt", "not-indexed"])
     index.close()
     stats = json.loads(runner.invoke(app, ["index", "stats", location]).output)
     assert stats["documents"] == 1 and stats["bands"] * stats["rows_per_band"] <= stats["num_perm"]
@@ -169,18 +168,6 @@ def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
     index.close()
 
 
-def test_blobs_kept_beside_an_index_come_back_by_id_first_given_kept(tmp_path):
-    path, bands = tmp_path / "kept.idx", Bands.for_settings(Settings())
-    index = SqliteIndex(path, bands, create=True)
-    assert index.kept("notes", ["a"]) == {}
-    index.keep("notes", [("a", b"first"), ("b", b"other")])
-    index.keep("notes", [("a", b"second")])
-    index.close()
-    index = SqliteIndex(path, bands)
-    assert index.kept("notes", ["a", "missing", "b"]) == {"a": b"first", "b": b"other"}
-    index.close()
-
-
 def _queried_together_as_alone(location: str) -> None:
     """A batch of queries is answered per signature as each alone, unrelated ones and repeats among them."""
     index = open_index(location, Settings(), create=True)
@@ -229,7 +216,7 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     plainly = {}
     for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
         ids = [i for i in index.query([minhash])[0] if not i.startswith("b")][:BUCKET]
-        estimated = jaccard(minhash, index.signatures(ids))
+        estimated = jaccard(minhash, index.hashvalues(ids))
         similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
         plainly[cleaned.document.id] = [i for _, _, i in similar[:candidates or None]]
     assert found == plainly
@@ -241,5 +228,6 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
 def test_jaccard_of_many_signatures_is_datasketchs_one_by_one():
     query = _minhash(range(100))
     others = [_minhash(range(start, start + 100)) for start in (0, 10, 50, 99, 200)]
-    assert jaccard(query, others) == [query.jaccard(other) for other in others]
-    assert jaccard(query, []) == []
+    matrix = np.stack([other.hashvalues for other in others])
+    assert jaccard(query, matrix) == [query.jaccard(other) for other in others]
+    assert jaccard(query, matrix[:0]) == []

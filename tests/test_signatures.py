@@ -10,9 +10,12 @@ from provenance.signatures import (
     EMPTY,
     SCHEME,
     SEED,
+    from_bytes,
+    hash_matrix,
     shingle_hashes,
     signature_matrix,
     signatures,
+    to_bytes,
 )
 
 WORDS = st.sampled_from(["council", "voted", "bridge", "the", "of", "1999", "7", "Über", "Brücke", "a", "closed", "city"])
@@ -53,3 +56,14 @@ def test_similar_documents_get_similar_signatures_and_empty_ones_the_empty_value
                                    ["Shares in the mining company fell sharply after the results."], []])
     assert minhashes[0].jaccard(minhashes[1]) > 0.5 > minhashes[0].jaccard(minhashes[2])
     assert sets[3].size == 0 and (minhashes[3].hashvalues == EMPTY).all()
+
+
+@given(DOCUMENTS)
+@settings(max_examples=30, deadline=None)
+def test_hash_values_read_from_stored_signatures_are_datasketchs(documents):
+    minhashes = signatures(documents, num_perm=32)[0]
+    blobs = [to_bytes(m) for m in minhashes]
+    matrix = hash_matrix(blobs, 32)
+    assert matrix.shape == (len(documents), 32) and matrix.dtype == minhashes[0].hashvalues.dtype
+    assert all((row == from_bytes(blob).hashvalues).all() for row, blob in zip(matrix, blobs))
+    assert hash_matrix([], 32).shape == (0, 32)

@@ -53,35 +53,41 @@ def test_each_document_is_cleaned_once_however_many_windows_draw_on_it(seeds, mo
     assert any(w.references for w in windows)
 
 
-def test_earlier_windows_give_back_documents_as_they_were_cleaned(seeds, tmp_path):
+def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fingerprints(seeds, tmp_path,
+                                                                                        monkeypatch):
     [analysis] = list(analyse_windows(read([seeds])))
     done = [r.cleaned for r in analysis.results]
-    store = EarlierWindows(tmp_path / "earlier.sqlite", analysis.settings)
-    store.add(done, Fingerprints(analysis.settings))
-    back = store.cleaned([c.document.id for c in reversed(done)] + ["missing"])
+    store = EarlierWindows(tmp_path / "earlier", analysis.settings)
+    made = Fingerprints(analysis.settings)
+    store.add(done, made)
+    read_back = Fingerprints(analysis.settings)
+    back = store.cleaned([c.document.id for c in reversed(done)] + ["missing"], read_back)
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
+    monkeypatch.setattr(provenance.index, "signatures", None)  # read back, never made again
+    minhashes, sets = read_back(back)
+    assert minhashes == made(done[::-1])[0] and all((a == b).all() for a, b in zip(sets, made(done[::-1])[1]))
 
 
 def test_the_earlier_windows_store_keeps_no_journal_where_an_index_keeps_one(tmp_path):
-    store = EarlierWindows(tmp_path / "earlier.sqlite", Settings())
+    store = EarlierWindows(tmp_path / "earlier", Settings())
     index = SqliteIndex(tmp_path / "kept.idx", Bands.for_settings(Settings()), create=True)
-    modes = [s.db.execute("PRAGMA journal_mode").fetchone()[0] for s in (store.index, index)]
+    modes = [db.execute("PRAGMA journal_mode").fetchone()[0] for db in (store.index.db, store.kept, index.db)]
     store.close()
     index.close()
-    assert modes == ["off", "wal"]
+    assert modes == ["off", "off", "wal"]
 
 
 def test_sources_asked_for_again_are_not_decoded_again(seeds, tmp_path, monkeypatch):
     [analysis] = list(analyse_windows(read([seeds])))
     done = [r.cleaned for r in analysis.results]
-    store = EarlierWindows(tmp_path / "earlier.sqlite", analysis.settings)
+    store = EarlierWindows(tmp_path / "earlier", analysis.settings)
     store.add(done, Fingerprints(analysis.settings))
-    first = store.cleaned(["000.txt", "001.txt"])
+    first = store.cleaned(["000.txt", "001.txt"], Fingerprints(analysis.settings))
     decoded = []
     monkeypatch.setattr(provenance.windows, "_decode", lambda data: decoded.append(data) or _decode(data))
-    again = store.cleaned(["001.txt", "002.txt", "000.txt"])
+    again = store.cleaned(["001.txt", "002.txt", "000.txt"], Fingerprints(analysis.settings))
     store.close()
     assert len(decoded) == 1 and [c.document.id for c in again] == ["001.txt", "002.txt", "000.txt"]
     assert again[0] is first[1] and again[2] is first[0]

@@ -90,8 +90,8 @@ class SignatureIndex(Protocol):
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
 
-    def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
-        """The stored signatures of `ids`, in order (KeyError for one not indexed)."""
+    def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored signatures' hash values, a row for each of `ids` in order (KeyError for one not indexed)."""
         ...
 
     def stats(self) -> dict[str, object]: ...
@@ -127,6 +127,10 @@ class Fingerprints:
             self._made.update(zip(todo, zip(minhashes, sets)))
         made = [self._made[_key(c)] for c in batch]
         return [m for m, _ in made], [s for _, s in made]
+
+    def keep(self, batch: Sequence[Cleaned], minhashes: Sequence[LeanMinHash], sets: Sequence[np.ndarray]) -> None:
+        """Fingerprints made before (a store's), for documents as they were cleaned then."""
+        self._made.update(zip(map(_key, batch), zip(minhashes, sets)))
 
     def only(self, kept: Iterable[Cleaned]) -> Fingerprints:
         """These documents' fingerprints alone: what a stream keeps from one window for the next."""
@@ -205,7 +209,7 @@ def _most_similar(
     if not distinct:
         return [[] for _ in queried]
     row = {i: n for n, i in enumerate(distinct)}
-    stored = np.stack([m.hashvalues for m in index.signatures(distinct)])
+    stored = index.hashvalues(distinct)
     asking = np.repeat(np.arange(len(queried)), [len(ids) for ids in queried])
     candidate = np.array([row[i] for ids in queried for i in ids])
     values = np.stack([m.hashvalues for m in minhashes])
@@ -219,12 +223,9 @@ def _most_similar(
     return split_groups([distinct[n] for n in candidate[kept].tolist()], asking, len(queried))
 
 
-def jaccard(minhash: LeanMinHash, others: Sequence[LeanMinHash]) -> list[float]:
-    """`minhash.jaccard(other)` for each of `others`, in one array comparison."""
-    if not others:
-        return []
-    matrix = np.stack([other.hashvalues for other in others])
-    return (np.count_nonzero(matrix == minhash.hashvalues, axis=1) / len(minhash.hashvalues)).tolist()
+def jaccard(minhash: LeanMinHash, others: np.ndarray) -> list[float]:
+    """`minhash.jaccard(other)` for each row of hash values of `others` (see `hashvalues`), in one array comparison."""
+    return (np.count_nonzero(others == minhash.hashvalues, axis=1) / len(minhash.hashvalues)).tolist()
 
 
 def encode_document(document: Document) -> bytes:

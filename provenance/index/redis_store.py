@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import redis
 from datasketch import LeanMinHash, MinHashLSH
 
-from ..signatures import from_bytes, to_bytes
+from ..signatures import hash_matrix, to_bytes
 from ..types import Document
 from . import (
     BATCH,
@@ -81,14 +82,12 @@ class RedisIndex:
             return []
         return [decode_document(blob) for blob in self.redis.hmget(self.docs, list(ids)) if blob is not None]
 
-    def signatures(self, ids: Sequence[str]) -> list[LeanMinHash]:
-        if not ids:
-            return []
-        blobs = self.redis.hmget(self.sigs, list(ids))
+    def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
+        blobs = self.redis.hmget(self.sigs, list(ids)) if ids else []
         for doc_id, blob in zip(ids, blobs):
             if blob is None:
                 raise KeyError(doc_id)
-        return [from_bytes(blob) for blob in blobs]
+        return hash_matrix(blobs, self.bands.num_perm)
 
     def stats(self) -> dict[str, object]:
         return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),
