@@ -189,10 +189,6 @@ def to_bytes(minhash: LeanMinHash) -> bytes:
     return bytes(buffer)
 
 
-def from_bytes(data: bytes) -> LeanMinHash:
-    return LeanMinHash.deserialize(data)
-
-
 def hash_matrix(blobs: Sequence[bytes], num_perm: int) -> np.ndarray:
     """Serialized signatures' hash values, a row each, without making a LeanMinHash of each (20 µs
     apiece, most of what comparing an archive's candidates cost): every blob is datasketch's header,
