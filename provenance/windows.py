@@ -28,7 +28,7 @@ from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
 from .index import Bands, Entry, Fingerprints, SignatureIndex
-from .index.sqlite_store import MMAP, SqliteIndex, select_in, transaction
+from .index.sqlite_store import SqliteIndex, select_in, transaction
 from .pipeline import Analysis, Result, analyse
 from .settings import Settings
 from .signatures import minhashes
@@ -41,16 +41,16 @@ class EarlierWindows:
     """The documents of the windows already scored, in a folder of two SQLite files: the index (LSH
     bands and signatures, a document's id and location), and each document as it was cleaned
     (metadata, text, sentence spans, evidence; no blocks) with its shingle set, so a source drawn back
-    is neither cleaned nor hashed again. Two files, so that the index, which every query reads at
-    random, stays within the memory map's 2 GB longer. The store is not durable: it is deleted at
-    the end of the run, and a crash ends the run."""
+    is neither cleaned nor hashed again. The index file is an index like any other; what only a stream
+    needs stays in a file of its own. The store is not durable: it is deleted at the end of the run,
+    and a crash ends the run."""
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.settings = settings
         folder.mkdir(parents=True, exist_ok=True)
         self.index = SqliteIndex(folder / "index.sqlite", Bands.for_settings(settings), create=True, durable=False)
         self.kept = sqlite3.connect(folder / "cleaned.sqlite", isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"mmap_size={MMAP}"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF"):
             self.kept.execute(f"PRAGMA {pragma}")
         self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL, "
                           "shingles BLOB NOT NULL)")

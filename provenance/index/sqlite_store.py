@@ -38,9 +38,6 @@ CREATE TABLE IF NOT EXISTS buckets (band INTEGER NOT NULL, key BLOB NOT NULL, nu
 INSERT = "INSERT INTO documents (id, signature, document) VALUES (?, ?, ?)"
 APPEND = ("INSERT INTO buckets VALUES (?, ?, ?, 1) ON CONFLICT (band, key) DO UPDATE "
           f"SET numbers = numbers || ' ' || excluded.numbers, count = count + 1 WHERE count < {BUCKET}")
-# reads through a memory map, not a read call a page (capped by the SQLite build, 2 GB in Python's): a window's
-# queries of a 200,000-document store took 0.2 s of system time with it, 1.1 s without
-MMAP = 2**40
 
 
 class SqliteIndex:
@@ -56,7 +53,6 @@ class SqliteIndex:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
             self.db.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
-            self.db.execute(f"PRAGMA mmap_size={MMAP}")
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
                 raise IndexStoreError(f"{self.path} was built by an older provenance: "
                                       "build it again with `provenance index build`")
