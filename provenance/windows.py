@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import tempfile
 import time
 import zlib
@@ -28,7 +27,7 @@ from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
 from .index import Bands, Entry, Fingerprints, SignatureIndex
-from .index.sqlite_store import SqliteIndex, select_in, transaction
+from .index.sqlite_store import SqliteIndex, connect, select_in, transaction
 from .pipeline import Analysis, Result, analyse
 from .settings import Settings
 from .signatures import minhashes
@@ -49,9 +48,7 @@ class EarlierWindows:
         self.settings = settings
         folder.mkdir(parents=True, exist_ok=True)
         self.index = SqliteIndex(folder / "index.sqlite", Bands.for_settings(settings), create=True, durable=False)
-        self.kept = sqlite3.connect(folder / "cleaned.sqlite", isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF"):
-            self.kept.execute(f"PRAGMA {pragma}")
+        self.kept = connect(folder / "cleaned.sqlite", durable=False)
         self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL, "
                           "shingles BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too

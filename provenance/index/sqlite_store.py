@@ -50,9 +50,7 @@ class SqliteIndex:
         if not create and not self.path.is_file():
             raise IndexStoreError(f"no index at {self.path} (make one with `provenance index build`)")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
-            self.db.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
+            self.db = connect(self.path, durable)
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
                 raise IndexStoreError(f"{self.path} was built by an older provenance: "
                                       "build it again with `provenance index build`")
@@ -134,6 +132,15 @@ class SqliteIndex:
 
     def close(self) -> None:
         self.db.close()
+
+
+def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
+    """An autocommit connection (writes go through `transaction`): with a write-ahead log, or, when not
+    `durable`, with no journal and no syncs (see SqliteIndex)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
+    return db
 
 
 @contextmanager
