@@ -17,7 +17,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .arrays import expand_ranges
 from .features import is_content_word
 from .settings import Settings
 from .text import WORD, words
@@ -102,14 +101,11 @@ class _Rows:
         self.counts = np.bincount(self.rows, minlength=n)
 
     def shared(self, other: _Rows) -> np.ndarray:
-        """|row_i ∩ other_j| for every pair, by joining the two documents' (feature, row) entries on
-        the feature: most candidate pairs share few features, so the join is short."""
-        first = np.searchsorted(other.ids, self.ids, side="left")
-        found = np.searchsorted(other.ids, self.ids, side="right") - first
-        rows = np.repeat(self.rows, found)
-        others = other.rows[expand_ranges(first, found)]
-        width = len(other.counts)
-        return np.bincount(rows * width + others, minlength=len(self.counts) * width).reshape(len(self.counts), width)
+        """|row_i ∩ other_j| for every pair, by one merge of the two documents' (feature, row) entries
+        on the feature: most candidate pairs share few features, so the join is short."""
+        from .kernels import shared_counts  # numba only once a pair is aligned (see kernels.py)
+
+        return shared_counts(self.ids, self.rows, len(self.counts), other.ids, other.rows, len(other.counts))
 
 
 Profiles = Sequence[str] | DocumentProfile
