@@ -36,7 +36,10 @@ def default_jobs() -> int:
 
 
 class Engine(AbstractContextManager):
-    """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order."""
+    """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order. `local`: its
+    workers run on this machine, so a task may open this machine's files."""
+
+    local = True
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
         raise NotImplementedError
@@ -94,6 +97,7 @@ class DaskEngine(Engine):
         from dask.distributed import Client, LocalCluster
 
         self.cluster = None
+        self.local = scheduler is None
         if scheduler is None:
             self.cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()), threads_per_worker=1,
                                         processes=True, host="127.0.0.1", dashboard_address=None)

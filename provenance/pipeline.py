@@ -88,10 +88,10 @@ def analyse(
     archived: set[str] = set()
     earlier_ids: set[str] = set()
     if index is not None:
-        archived = _fetch(index, scored, cleaned, links, fingerprints,
+        archived = _fetch(index, scored, cleaned, links, fingerprints, engine,
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
-        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints,
+        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, engine,
                              lambda ids: earlier.cleaned(ids, fingerprints))
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
@@ -112,11 +112,11 @@ def analyse(
 
 def _fetch(
     store: SignatureIndex, scored: Sequence[Cleaned], cleaned: dict[str, Cleaned], links: dict[str, list[str]],
-    fingerprints: Fingerprints, load: Callable[[list[str]], list[Cleaned]],
+    fingerprints: Fingerprints, engine: Engine, load: Callable[[list[str]], list[Cleaned]],
 ) -> set[str]:
     """Adds to `cleaned` the store's candidates of the scored documents (loaded cleaned by `load`) and
     to `links` which document found which; returns the ids it added."""
-    found = archive_sources(store, scored, fingerprints.settings, fingerprints)
+    found = archive_sources(store, scored, fingerprints.settings, fingerprints, engine)
     fetched = {c.document.id: c for c in load(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))}
     cleaned.update(fetched)
     for doc, ids in found.items():

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from provenance import Document
 from provenance.cli import app
+from provenance.engine import LocalEngine
 from provenance.index import (
     BATCH,
     BUCKET,
@@ -222,6 +223,23 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     assert found == plainly
     assert max(map(len, found.values())) == (candidates or max(map(len, found.values()))) > 0
     assert "b3" not in {i for ids in found.values() for i in ids}
+    index.close()
+
+
+def test_archive_sources_on_worker_processes_finds_what_this_process_finds(tmp_path, monkeypatch):
+    """Each worker opens the store for itself (read-only): the same candidates, in the same order."""
+    settings = Settings()
+    archived = [_cleaned(f"a{n}", range(start, start + 100)) for n, start in enumerate(range(0, 900, 30))]
+    batch = [_cleaned(f"b{n}", range(start + 5, start + 105)) for n, start in enumerate(range(0, 900, 45))]
+    index = open_index(str(tmp_path / "archive.idx"), settings, create=True)
+    index.add(Entry(c.document, m) for c, m in zip(archived, Fingerprints(settings)(archived)[0]))
+    here = archive_sources(index, batch, settings)
+    monkeypatch.setattr("provenance.index.BATCH", 3)  # several tasks, so the pool runs
+    with LocalEngine(2) as engine:
+        assert archive_sources(index, batch, settings, engine=engine) == here
+    assert sum(map(len, here.values())) > len(batch)
+    index.add(Entry(c.document, m) for c, m in zip(batch, Fingerprints(settings)(batch)[0]))  # still writable
+    assert "b0" in index
     index.close()
 
 

@@ -11,9 +11,10 @@ so a candidate from the index is cleaned and aligned exactly like a `--reference
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -24,10 +25,10 @@ from datasketch import LeanMinHash, MinHashLSH
 from ..arrays import split_groups
 from ..boilerplate import BoilerplateModel
 from ..cleaning import clean_batch
-from ..engine import Engine
+from ..engine import Engine, LocalEngine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import signatures
+from ..signatures import minhashes, signatures
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -92,6 +93,10 @@ class SignatureIndex(Protocol):
 
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
         """The stored signatures' hash values, a row for each of `ids` in order (KeyError for one not indexed)."""
+        ...
+
+    def reader(self) -> Callable[[], SignatureIndex]:
+        """A picklable way to open this store again for reading, in another process."""
         ...
 
     def stats(self) -> dict[str, object]: ...
@@ -176,7 +181,8 @@ def ranked(hits: Counter[str]) -> list[str]:
 
 
 def archive_sources(
-    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings, fingerprints: Fingerprints | None = None
+    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings, fingerprints: Fingerprints | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, list[str]]:
     """For each document of the batch, the indexed documents likely to share text with it (not the batch's own).
 
@@ -185,18 +191,42 @@ def archive_sources(
     most bands are estimated, which bounds the work a document costs; their signatures are read
     BATCH documents at a time, not one by one. Each document takes its `index_candidates` most
     similar (Jaccard to one decimal, then in query order), so what a batch pulls from a large
-    archive grows with the batch, not with the archive.
+    archive grows with the batch, not with the archive. The look-ups run on `engine`'s workers when
+    they are on this machine, each opening the store for itself; the signatures are made here, once.
     """
-    own = {c.document.id for c in batch}
     fingerprints = fingerprints or Fingerprints(settings)
-    found: dict[str, list[str]] = {}
-    for start in range(0, len(batch), BATCH):
-        part = batch[start:start + BATCH]
-        minhashes = fingerprints(part)[0]
-        queried = [[i for i in ids if i not in own][:BUCKET] for ids in index.query(minhashes)]
-        chosen = _most_similar(minhashes, queried, index, settings)
-        found.update((cleaned.document.id, ids) for cleaned, ids in zip(part, chosen))
-    return found
+    signed = fingerprints(batch)[0]
+    matrix = np.stack([m.hashvalues for m in signed]) if signed else np.zeros((0, settings.num_perm), np.uint32)
+    lookup = _Lookup(index, frozenset(c.document.id for c in batch), settings)
+    runner = engine if engine is not None and engine.local else LocalEngine(1)
+    chosen = runner.map(_look_up, matrix, lookup, BATCH)
+    return {cleaned.document.id: ids for cleaned, ids in zip(batch, chosen)}
+
+
+class _Lookup:
+    """What look-up tasks share: the store (opened again in each worker process, since a connection
+    must not cross a fork), the batch's own ids, the settings."""
+
+    def __init__(self, index: SignatureIndex, own: frozenset[str], settings: Settings) -> None:
+        self.reader, self.own, self.settings = index.reader(), own, settings
+        self._opened = {os.getpid(): index}  # a forked worker keeps its parent's entry, unused and unclosed
+
+    @property
+    def index(self) -> SignatureIndex:
+        pid = os.getpid()
+        if pid not in self._opened:
+            self._opened[pid] = self.reader()
+        return self._opened[pid]
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_opened": {}}
+
+
+def _look_up(matrix: np.ndarray, lookup: _Lookup) -> list[list[str]]:
+    """The chosen candidates of a part of the batch, given as rows of hash values."""
+    signed = minhashes(matrix)
+    queried = [[i for i in ids if i not in lookup.own][:BUCKET] for ids in lookup.index.query(signed)]
+    return _most_similar(signed, queried, lookup.index, lookup.settings)
 
 
 def _most_similar(

@@ -8,7 +8,8 @@ which happens after its LSH insert, so a re-run after a kill completes it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import numpy as np
 import redis
@@ -88,6 +89,9 @@ class RedisIndex:
             if blob is None:
                 raise KeyError(doc_id)
         return hash_matrix(blobs, self.bands.num_perm)
+
+    def reader(self) -> Callable[[], RedisIndex]:
+        return partial(RedisIndex, self.url, self.bands)
 
     def stats(self) -> dict[str, object]:
         return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),

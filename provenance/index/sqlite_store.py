@@ -8,8 +8,9 @@ space-separated): a query is one primary-key lookup per band. With a row per ban
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -45,16 +46,18 @@ class SqliteIndex:
     a crash loses anyway; a rollback then leaves the file undefined. Storing a window against 200,000
     documents takes 2.0–2.5 s without them, 3.1–3.3 s with the write-ahead log."""
 
-    def __init__(self, path: str | Path, bands: Bands, create: bool = False, durable: bool = True) -> None:
+    def __init__(self, path: str | Path, bands: Bands, create: bool = False, durable: bool = True,
+                 readonly: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise IndexStoreError(f"no index at {self.path} (make one with `provenance index build`)")
         try:
-            self.db = connect(self.path, durable)
+            self.db = connect(self.path, durable, readonly)
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
                 raise IndexStoreError(f"{self.path} was built by an older provenance: "
                                       "build it again with `provenance index build`")
-            self.db.executescript(SCHEMA)
+            if not readonly:
+                self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
             self._query: str | None = None
         except sqlite3.DatabaseError as exc:
@@ -125,6 +128,9 @@ class SqliteIndex:
     def _rows(self, table: str, column: str, keys: Sequence[str] | Sequence[int], key: str = "id") -> dict:
         return dict(select_in(self.db, f"SELECT {key}, {column} FROM {table} WHERE {key} IN", keys))
 
+    def reader(self) -> Callable[[], SqliteIndex]:
+        return partial(SqliteIndex, self.path, self.bands, readonly=True)
+
     def stats(self) -> dict[str, object]:
         count = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         return {"store": "sqlite", "location": str(self.path), "documents": count, "num_perm": self.bands.num_perm,
@@ -134,9 +140,11 @@ class SqliteIndex:
         self.db.close()
 
 
-def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
+def connect(path: Path, durable: bool = True, readonly: bool = False) -> sqlite3.Connection:
     """An autocommit connection (writes go through `transaction`): with a write-ahead log, or, when not
-    `durable`, with no journal and no syncs (see SqliteIndex)."""
+    `durable`, with no journal and no syncs (see SqliteIndex); `readonly` changes nothing, the modes included."""
+    if readonly:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
