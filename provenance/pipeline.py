@@ -223,6 +223,9 @@ def find_derivations(
                                   *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
+    from .kernels import load  # here, not at the top: numba is only for the commands that align
+
+    load()
     out: dict[str, list[Derivation]] = {}
     for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)

@@ -227,11 +227,19 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
 
 
 def test_archive_sources_on_worker_processes_finds_what_this_process_finds(tmp_path, monkeypatch):
-    """Each worker opens the store for itself (read-only): the same candidates, in the same order."""
+    _same_on_workers(str(tmp_path / "archive.idx"), monkeypatch)
+
+
+def test_redis_archive_sources_on_worker_processes_finds_what_this_process_finds(redis_url, monkeypatch):
+    _same_on_workers(redis_url, monkeypatch)
+
+
+def _same_on_workers(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker opens the store for itself (`reader`): the same candidates, in the same order."""
     settings = Settings()
     archived = [_cleaned(f"a{n}", range(start, start + 100)) for n, start in enumerate(range(0, 900, 30))]
     batch = [_cleaned(f"b{n}", range(start + 5, start + 105)) for n, start in enumerate(range(0, 900, 45))]
-    index = open_index(str(tmp_path / "archive.idx"), settings, create=True)
+    index = open_index(location, settings, create=True)
     index.add(Entry(c.document, m) for c, m in zip(archived, Fingerprints(settings)(archived)[0]))
     here = archive_sources(index, batch, settings)
     monkeypatch.setattr("provenance.index.BATCH", 3)  # several tasks, so the pool runs
