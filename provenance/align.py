@@ -103,7 +103,8 @@ class _Rows:
     def shared(self, other: _Rows) -> np.ndarray:
         """|row_i ∩ other_j| for every pair, by one merge of the two documents' (feature, row) entries
         on the feature: most candidate pairs share few features, so the join is short."""
-        from .kernels import shared_counts  # numba only for what aligns (see kernels.py)
+        # numba only for what aligns (see kernels.py)
+        from .kernels import shared_counts
 
         return shared_counts(self.ids, self.rows, len(self.counts), other.ids, other.rows, len(other.counts))
 

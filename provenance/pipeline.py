@@ -223,7 +223,8 @@ def find_derivations(
                                   *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
-    from .kernels import load  # here, not at the top: numba is only for the commands that align
+    # imported here, not at the top: numba is only for the commands that align
+    from .kernels import load
 
     load()
     out: dict[str, list[Derivation]] = {}
