@@ -40,8 +40,8 @@ eval_app = typer.Typer(help="Measure verdicts against labelled data.", no_args_i
 app.add_typer(eval_app, name="eval")
 
 DEFAULT_DATA = Path("../shared/data")
-_DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "lxml", "beautifulsoup4", "typer", "rich", "fastwarc",
-                 "dask", "redis")
+_DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "numba", "lxml", "beautifulsoup4", "typer", "rich",
+                 "fastwarc", "dask", "redis")
 
 
 class ScoreFormat(str, Enum):

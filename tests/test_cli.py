@@ -29,6 +29,7 @@ def test_help_names_the_semantic_extra_as_typed():
 def test_version_names_dependencies():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "provenance" in result.output and "datasketch" in result.output
+    assert "numba" in result.output
 
 
 def test_score_table_on_seeds(seeds):
