@@ -172,16 +172,19 @@ def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:
 @dataclass(frozen=True)
 class Shingles:
     """Each document's shingles as small integers (ranks among all the batch's shingles), so that a
-    set is marked in an array of `count` flags and looked up by index rather than by binary search."""
+    set is marked in an array of `count` flags and looked up by index rather than by binary search.
+    Set k is `ranks[starts[k]:starts[k + 1]]`: one array, not one per document, for the tasks to share."""
 
-    sets: Sequence[np.ndarray]
+    ranks: np.ndarray
+    starts: np.ndarray
     count: int
 
     @classmethod
     def of(cls, sets: Sequence[np.ndarray]) -> Shingles:
         # 32-bit, as signatures makes them: widened to 64 bits, the sort took 1.4–1.6× as long
         values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets]), return_inverse=True)
-        return cls(np.split(ranks, np.cumsum([s.size for s in sets])[:-1]), values.size)
+        starts = np.concatenate([[0], np.cumsum([s.size for s in sets], dtype=np.int64)])
+        return cls(ranks.astype(np.int64), starts, values.size)
 
 
 def contained(pairs: np.ndarray, shingles: Shingles) -> list[np.ndarray]:
@@ -189,23 +192,12 @@ def contained(pairs: np.ndarray, shingles: Shingles) -> list[np.ndarray]:
 
     LSH Ensemble is loose at low thresholds: on news of the same events most of its pairs
     share only names and stock phrases, and this exact count is far cheaper than aligning
-    such a pair. All pairs of one first document are counted in one array operation.
+    such a pair. A first document's set is marked once for all its pairs (see kernels.py).
     """
-    out = np.zeros(len(pairs), dtype=np.float32)
-    if not len(pairs):
-        return [out]
-    sets, marked = shingles.sets, np.zeros(shingles.count, dtype=bool)
-    firsts, starts = np.unique(pairs[:, 0], return_index=True)
-    for first, lo, hi in zip(firsts, starts, [*starts[1:], len(pairs)]):
-        a = sets[first]
-        others = [sets[j] for j in pairs[lo:hi, 1]]
-        sizes = np.array([b.size for b in others])
-        marked[a] = True
-        shared = np.bincount(np.repeat(np.arange(len(others)), sizes), weights=marked[np.concatenate(others)],
-                             minlength=len(others))
-        marked[a] = False
-        out[lo:hi] = shared / np.maximum(np.minimum(a.size, sizes), 1)
-    return [out]
+    # numba only for the commands that compare documents (see kernels.py)
+    from .kernels import shared_shares
+
+    return [shared_shares(np.asarray(pairs, np.int64).reshape(-1, 2), shingles.ranks, shingles.starts, shingles.count)]
 
 
 def strongest(pairs: np.ndarray, containment: np.ndarray, threshold: float, origin: np.ndarray, per_document: int) -> np.ndarray:

@@ -218,15 +218,15 @@ def find_derivations(
     pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
+    # imported here, not at the top: numba is only for the commands that compare documents
+    from .kernels import load
+
+    load()  # before the pools fork (see kernels.py)
     shingles = candidates.Shingles.of(sets)
     containment = np.concatenate([np.zeros(0, np.float32),
                                   *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
     pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
-    # imported here, not at the top: numba is only for the commands that align
-    from .kernels import load
-
-    load()
     out: dict[str, list[Derivation]] = {}
     for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)
