@@ -293,23 +293,11 @@ def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
         return []
     cells = rows[:, None], cols  # the live rows' and columns' cells
     gain = np.where(live[cells], scores[cells] - threshold + 1e-6, -np.inf)
-    n, m = gain.shape
-    best = np.zeros((n + 1, m + 1))
-    for i in range(1, n + 1):
-        # best[i, j] = max(up, diagonal + gain, left): the first two for the whole row at once, then
-        # "left" is a running maximum along it (every entry is ≥ 0, as is best[i, 0])
-        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], best[i - 1, :-1] + gain[i - 1]))
-    pairs = []
-    i, j = n, m
-    while i > 0 and j > 0:
-        if best[i, j] == best[i - 1, j]:
-            i -= 1
-        elif best[i, j] == best[i, j - 1]:
-            j -= 1
-        else:
-            pairs.append((int(rows[i - 1]), int(cols[j - 1])))
-            i, j = i - 1, j - 1
-    return pairs[::-1]
+    # numba only for what aligns (see kernels.py)
+    from .kernels import monotone_pairs
+
+    chosen = monotone_pairs(gain)
+    return list(zip(rows[chosen[:, 0]].tolist(), cols[chosen[:, 1]].tolist()))
 
 
 def merge_passages(matches: Sequence[Match], gap: int = 1) -> list[Passage]:

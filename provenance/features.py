@@ -50,6 +50,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪►]|\d{1,2}[.)])\s")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_CAPITALISED = re.compile(r"(?<!\S)[A-Z]")  # a whitespace-separated word's first letter, in ASCII text
 _CALL_TO_ACTION = re.compile(
     r"^(?:follow|subscribe|sign up|join|click|tap|read more|see more|download|share|like us|listen|watch|"
     r"get (?:the|our)|don't miss|register|log in|sign in|support|donate)\b", re.I
@@ -100,7 +101,7 @@ def _own(block: Block) -> list[float]:
         sum(map(STOPWORDS.__contains__, toks)) / n if n else 0.0,
         ends,
         text.count(". ") + text.count("? ") + text.count("! ") + ends,
-        sum(w[:1].isupper() for w in raw) / len(raw) if raw else 0.0,
+        _capitalised(text, raw) / len(raw) if raw else 0.0,
         digits / chars if chars else 0.0,
         (chars - alnum - space) / chars if chars else 0.0,
         1.0 if _LIST_MARKER.match(text) else 0.0,
@@ -108,6 +109,13 @@ def _own(block: Block) -> list[float]:
         sum(map(_UI_WORDS.__contains__, toks)) / n if n else 0.0,
         1.0 if _CALL_TO_ACTION.match(text) else 0.0,
     ]
+
+
+def _capitalised(text: str, raw: list[str]) -> int:
+    """How many of the words `raw` (text.split()) start with a capital: one regex pass over ASCII text."""
+    if text.isascii():
+        return len(_CAPITALISED.findall(text))
+    return sum(w[:1].isupper() for w in raw)
 
 
 def block_features(
@@ -137,6 +145,8 @@ def block_features(
     long_before = np.concatenate([[0], np.cumsum(long_block)[:-1]]) / max(long_block.sum(), 1)
     long_after = 1.0 - long_before - long_block / max(long_block.sum(), 1)
     position = np.arange(n) / max(n - 1, 1)
+    # a time or a date needs a digit, and half the blocks have none
+    has_digits = (own[:, TEXT_FEATURES.index("digit_ratio")] > 0).tolist()
     repeats_doc = np.array([math.log(in_doc[b.text]) for b in blocks])
     if corpus_counts and corpus_size > 1:
         repeats_corpus = np.array([(corpus_counts.get(b.text, 1) - 1) / (corpus_size - 1) for b in blocks])
@@ -148,8 +158,8 @@ def block_features(
         np.arange(n) == n - 1,
         repeats_doc,
         repeats_corpus,
-        [1.0 if _TIME.search(b.text) else 0.0 for b in blocks],
-        [1.0 if _DATE.search(b.text) else 0.0 for b in blocks],
+        [1.0 if digits and _TIME.search(b.text) else 0.0 for b, digits in zip(blocks, has_digits)],
+        [1.0 if digits and _DATE.search(b.text) else 0.0 for b, digits in zip(blocks, has_digits)],
         prev_lw, next_lw, prev_end, next_end, window,
         np.log1p(run),
         log_words / max(log_words.max(), 1e-9),

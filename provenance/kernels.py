@@ -2,7 +2,8 @@
 
 Aligning a pair joins the two documents' sorted features twice (stems, trigrams). As NumPy
 calls (two searchsorted, a repeat, a bincount) a join of a few hundred entries was mostly call
-overhead; compiled, it is one merge. Checking a candidate pair's containment marks one set and
+overhead; compiled, it is one merge. Its order-preserving matching is a dynamic programme, a loop
+over cells. Checking a candidate pair's containment marks one set and
 counts the other's marks, without gathering every partner's shingles into one array first.
 `cache=True` keeps the machine code beside this module, so a process compiles once per
 installation, not once per run; this module is imported only by the stages that compare
@@ -60,9 +61,32 @@ def shared_shares(pairs: np.ndarray, ranks: np.ndarray, starts: np.ndarray, coun
     return out
 
 
+@numba.njit(cache=True, nogil=True)
+def monotone_pairs(gain: np.ndarray) -> np.ndarray:
+    """(row, column) cells, in order, of the order-preserving one-to-one matching with the most summed
+    gain (a cell of gain -inf is never chosen)."""
+    n, m = gain.shape
+    best = np.zeros((n + 1, m + 1))
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best[i, j] = max(best[i - 1, j], best[i - 1, j - 1] + gain[i - 1, j - 1], best[i, j - 1])
+    pairs = np.zeros((min(n, m), 2), np.int64)
+    k, i, j = 0, n, m
+    while i > 0 and j > 0:
+        if best[i, j] == best[i - 1, j]:
+            i -= 1
+        elif best[i, j] == best[i, j - 1]:
+            j -= 1
+        else:
+            pairs[k, 0], pairs[k, 1] = i - 1, j - 1
+            k, i, j = k + 1, i - 1, j - 1
+    return pairs[:k][::-1]
+
+
 def load() -> None:
     """Every kernel compiled or read from the cache, before worker processes fork: they then share it,
     where a worker importing numba for itself took 0.7 s and about 100 MB of its own."""
     empty = np.zeros(0, np.int64)
     shared_counts(empty, empty, 0, empty, empty, 0)
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
+    monotone_pairs(np.zeros((0, 0)))

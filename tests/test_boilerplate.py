@@ -13,7 +13,7 @@ from provenance.boilerplate import BoilerplateModel, default_model_dir
 from provenance.cleaning import clean_batch, clean_document
 from provenance.settings import Settings
 from provenance.text import normalize
-from provenance.types import Document
+from provenance.types import Block, Document
 
 from .seed_truth import DUPLICATE_TITLE, JUNK, article_lines
 
@@ -95,3 +95,27 @@ def test_character_counts_are_str_methods_counts(text):
     from provenance.features import _counts
 
     assert _counts(text) == (sum(map(str.isalnum, text)), sum(map(str.isspace, text)), sum(map(str.isdigit, text)))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=300), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_capitalised_words_are_counted_as_str_isupper_counts_them(text):
+    from provenance.features import _capitalised
+
+    raw = text.split()
+    assert _capitalised(text, raw) == sum(w[:1].isupper() for w in raw)
+
+
+_DATES = st.sampled_from(["12:30", "2024-01-05", "5/1/24", "Jan. 5, 2024", "march 3 2021", "١٢:٣٠", "²:³⁴", "at", " "])
+
+
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(max_codepoint=0x700), max_size=20), _DATES), max_size=6)
+       .map("".join))
+@settings(max_examples=300, deadline=None)
+def test_time_and_date_features_are_the_patterns_found_digits_or_not(text):
+    """The patterns are skipped in a block without digits: they must then have found nothing."""
+    from provenance.features import _DATE, _TIME, TEXT_FEATURES, block_features
+
+    features = block_features([Block(0, text)])[0]
+    assert features[TEXT_FEATURES.index("has_time")] == (_TIME.search(text) is not None)
+    assert features[TEXT_FEATURES.index("has_date")] == (_DATE.search(text) is not None)
