@@ -17,6 +17,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHashLSHEnsemble
 
 from .arrays import expand_ranges
+from .signatures import stacked
 
 Entry = tuple[int, LeanMinHash, int]  # (document number, signature, shingle count)
 PAIRS_PER_CHUNK = 4_000_000  # bucket pairs made at once before duplicates are dropped: bounds a big cluster's memory
@@ -40,7 +41,7 @@ class Ensemble:
         bands: dict[int, int] = {}
         for b, r in params.tolist():
             bands[r] = max(bands.get(r, 0), b)
-        matrix = np.stack([m.hashvalues for _, m, _ in entries]) if entries else np.zeros((0, num_perm), np.uint32)
+        matrix = stacked([m for _, m, _ in entries], num_perm)
         buckets = {r: np.stack([_bucket(matrix[:, i * r:(i + 1) * r]) for i in range(b)]) for r, b in bands.items()}
         return cls(np.array([e[0] for e in entries], dtype=np.int64), np.array([e[2] for e in entries], dtype=np.int64),
                    buckets, ratios, params)

@@ -29,6 +29,7 @@ from .pipeline import Analysis, Result
 from .report import atomic_output, write, write_report
 from .report.records import record
 from .settings import Settings, load_settings
+from .signatures import stacked
 from .types import Cleaned, Document
 from .windows import analyse_windows
 
@@ -450,7 +451,7 @@ def index_query(
         cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
         with atomic_output(output) as stream:
             minhashes = Fingerprints(settings)(cleaned)[0]
-            for document, minhash, ids in zip(cleaned, minhashes, index.query(minhashes)):
+            for document, minhash, ids in zip(cleaned, minhashes, index.query(stacked(minhashes, settings.num_perm))):
                 similarity = jaccard(minhash, index.hashvalues(ids))
                 found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))

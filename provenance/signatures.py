@@ -183,6 +183,14 @@ def minhashes(matrix: np.ndarray) -> list[LeanMinHash]:
     return [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in matrix]
 
 
+def stacked(minhashes: Sequence[LeanMinHash], num_perm: int) -> np.ndarray:
+    """The signatures' hash values as one matrix, a row each: what band keys and estimated Jaccard
+    similarities are computed from, for many signatures in one array operation."""
+    if not minhashes:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    return np.stack([m.hashvalues for m in minhashes])
+
+
 def to_bytes(minhash: LeanMinHash) -> bytes:
     buffer = bytearray(minhash.bytesize())
     minhash.serialize(buffer)

@@ -28,11 +28,13 @@ from provenance.index import (
     BUCKET,
     Entry,
     Fingerprints,
+    SignatureIndex,
     archive_sources,
     jaccard,
     open_index,
 )
 from provenance.settings import Settings
+from provenance.signatures import stacked
 from provenance.types import Cleaned, Evidence, Sentence
 
 runner = CliRunner()
@@ -165,7 +167,7 @@ def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
     second = Entry(Document("a", "second"), _minhash(range(500, 600)))
     assert index.add([first, second]) == 1 and index.add([second]) == 0
     assert index.documents(["a"])[0].location == "first"
-    assert index.query([_minhash(range(100)), _minhash(range(500, 600))]) == [["a"], []]
+    assert _query(index, [_minhash(range(100)), _minhash(range(500, 600))]) == [["a"], []]
     index.close()
 
 
@@ -174,11 +176,15 @@ def _queried_together_as_alone(location: str) -> None:
     index = open_index(location, Settings(), create=True)
     index.add([Entry(Document(f"d{start}", "-"), _minhash(range(start, start + 100))) for start in range(0, 400, 20)])
     asked = [_minhash(range(start, start + 100)) for start in (30, 5000, 150, 30, 390)]
-    together = index.query(asked)
-    assert together == [index.query([minhash])[0] for minhash in asked]
+    together = _query(index, asked)
+    assert together == [_query(index, [minhash])[0] for minhash in asked]
     assert together[1] == [] and len(together[0]) > 3 and together[0] == together[3]
-    assert index.query([]) == []
+    assert _query(index, []) == []
     index.close()
+
+
+def _query(index: SignatureIndex, minhashes: list[LeanMinHash]) -> list[list[str]]:
+    return index.query(stacked(minhashes, Settings().num_perm))
 
 
 def _minhash(words: range) -> LeanMinHash:
@@ -191,7 +197,7 @@ def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_buc
     index = open_index(str(tmp_path / "ranked.idx"), Settings(), create=True)
     index.add([Entry(Document("half", "-"), _minhash(range(50, 150)))])
     index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(BUCKET + 20)])
-    [found] = index.query([_minhash(range(100))])
+    [found] = _query(index, [_minhash(range(100))])
     assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
     assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
     index.close()
@@ -216,7 +222,7 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     found = archive_sources(index, batch, settings, fingerprints)
     plainly = {}
     for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
-        ids = [i for i in index.query([minhash])[0] if not i.startswith("b")][:BUCKET]
+        ids = [i for i in _query(index, [minhash])[0] if not i.startswith("b")][:BUCKET]
         estimated = jaccard(minhash, index.hashvalues(ids))
         similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
         plainly[cleaned.document.id] = [i for _, _, i in similar[:candidates or None]]

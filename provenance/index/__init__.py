@@ -28,7 +28,7 @@ from ..cleaning import clean_batch
 from ..engine import Engine, LocalEngine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import minhashes, signatures
+from ..signatures import signatures, stacked
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -70,10 +70,9 @@ class Bands:
     def meta(self) -> dict[str, int]:
         return {"num_perm": self.num_perm, "b": self.b, "r": self.r}
 
-    def keys(self, minhashes: Sequence[LeanMinHash]) -> np.ndarray:
+    def keys(self, values: np.ndarray) -> np.ndarray:
         """The band keys datasketch's MinHashLSH stores (byte-swapped hash value runs): one row of `b`
-        fixed-size byte strings per signature."""
-        values = np.stack([m.hashvalues for m in minhashes]) if minhashes else np.zeros((0, self.b * self.r), np.uint64)
+        fixed-size byte strings for each row of hash values (see `stacked`)."""
         values = np.ascontiguousarray(values[:, :self.b * self.r].byteswap())
         return values.view(np.dtype((np.void, self.r * values.itemsize)))
 
@@ -85,8 +84,9 @@ class SignatureIndex(Protocol):
 
     def __contains__(self, doc_id: object) -> bool: ...
 
-    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
-        """For each signature, the ids sharing a band with it, most shared bands first (see `ranked`)."""
+    def query(self, values: np.ndarray) -> list[list[str]]:
+        """For each row of hash values (see `stacked`), the ids sharing a band with it, most shared bands
+        first (see `ranked`)."""
         ...
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
@@ -195,8 +195,7 @@ def archive_sources(
     they are on this machine, each opening the store for itself; the signatures are made here, once.
     """
     fingerprints = fingerprints or Fingerprints(settings)
-    signed = fingerprints(batch)[0]
-    matrix = np.stack([m.hashvalues for m in signed]) if signed else np.zeros((0, settings.num_perm), np.uint32)
+    matrix = stacked(fingerprints(batch)[0], settings.num_perm)
     lookup = _Lookup(index, frozenset(c.document.id for c in batch), settings)
     runner = engine if engine is not None and engine.local else LocalEngine(1)
     chosen = runner.map(_look_up, matrix, lookup, BATCH)
@@ -224,15 +223,14 @@ class _Lookup:
 
 def _look_up(matrix: np.ndarray, lookup: _Lookup) -> list[list[str]]:
     """The chosen candidates of a part of the batch, given as rows of hash values."""
-    signed = minhashes(matrix)
-    queried = [[i for i in ids if i not in lookup.own][:BUCKET] for ids in lookup.index.query(signed)]
-    return _most_similar(signed, queried, lookup.index, lookup.settings)
+    queried = [[i for i in ids if i not in lookup.own][:BUCKET] for ids in lookup.index.query(matrix)]
+    return _most_similar(matrix, queried, lookup.index, lookup.settings)
 
 
 def _most_similar(
-    minhashes: Sequence[LeanMinHash], queried: Sequence[Sequence[str]], index: SignatureIndex, settings: Settings
+    values: np.ndarray, queried: Sequence[Sequence[str]], index: SignatureIndex, settings: Settings
 ) -> list[list[str]]:
-    """Of each signature's queried ids, those at `index_threshold` or more in estimated Jaccard, the most
+    """Of each row of hash values' queried ids, those at `index_threshold` or more in estimated Jaccard, the most
     similar first (to one decimal, then in query order), at most `index_candidates`: all the batch's
     pairs compared in one array operation."""
     distinct = sorted({i for ids in queried for i in ids})
@@ -242,7 +240,6 @@ def _most_similar(
     stored = index.hashvalues(distinct)
     asking = np.repeat(np.arange(len(queried)), [len(ids) for ids in queried])
     candidate = np.array([row[i] for ids in queried for i in ids])
-    values = np.stack([m.hashvalues for m in minhashes])
     similarity = np.count_nonzero(stored[candidate] == values[asking], axis=1) / values.shape[1]
     kept = np.flatnonzero(similarity >= settings.index_threshold)  # in query order within each signature
     kept = kept[np.lexsort((kept, -np.rint(similarity[kept] * 10), asking[kept]))]

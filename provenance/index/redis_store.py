@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 import redis
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from ..signatures import hash_matrix, to_bytes
 from ..types import Document
@@ -68,10 +68,10 @@ class RedisIndex:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))
 
-    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
+    def query(self, values: np.ndarray) -> list[list[str]]:
         """Band by band through datasketch's hash tables, the lookups `MinHashLSH.query` makes, counting hits."""
         found = []
-        for bands in self.bands.keys(minhashes).tolist():
+        for bands in self.bands.keys(values).tolist():
             hits: Counter[str] = Counter()
             for table, key in zip(self.lsh.hashtables, bands):
                 hits.update(member.decode() for member in table.get(key))

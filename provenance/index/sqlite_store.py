@@ -14,10 +14,9 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from ..arrays import split_groups
-from ..signatures import hash_matrix, to_bytes
+from ..signatures import hash_matrix, stacked, to_bytes
 from ..types import Document
 from . import (
     BATCH,
@@ -89,7 +88,7 @@ class SqliteIndex:
     def _appends(self, new: Sequence[Entry], numbers: Sequence[str]) -> list[tuple[int, bytes, str]]:
         """(band, key, number) of every band of every entry, in key order (fewer pages touched) and,
         within a bucket, in the order added (a bucket keeps its earliest documents)."""
-        keys = self.bands.keys([e.signature for e in new]).ravel()
+        keys = self.bands.keys(stacked([e.signature for e in new], self.bands.num_perm)).ravel()
         entry, band = np.divmod(np.arange(keys.size), self.bands.b)
         order = np.lexsort((keys, band))  # stable
         return list(zip(band[order].tolist(), keys[order].tolist(), [numbers[i] for i in entry[order].tolist()]))
@@ -97,7 +96,7 @@ class SqliteIndex:
     def __contains__(self, doc_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
-    def query(self, minhashes: Sequence[LeanMinHash]) -> list[list[str]]:
+    def query(self, values: np.ndarray) -> list[list[str]]:
         """At most BUCKET documents a band, the earliest added; one statement reads all the buckets of
         a signature, and the ids of all signatures are read together. Ties keep `ranked`'s order:
         first seen, band by band."""
@@ -105,7 +104,7 @@ class SqliteIndex:
             read = "SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"
             self._query = " UNION ALL ".join([read] * self.bands.b)
         found = []
-        for bands in self.bands.keys(minhashes).tolist():
+        for bands in self.bands.keys(values).tolist():
             buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(bands) for v in pair]))
             found.append(" ".join(n for _, n in buckets))
         numbers = np.fromstring(" ".join(filter(None, found)), dtype=np.int64, sep=" ")
