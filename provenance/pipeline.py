@@ -211,7 +211,7 @@ def find_derivations(
     links = links or {}
     number = {d.document.id: n for n, d in enumerate(docs)}
     linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
-    minhashes, sets = (fingerprints or Fingerprints(settings))(docs)
+    minhashes, sets = (fingerprints or Fingerprints(settings))(docs, engine)
     indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
     ensemble = candidates.Ensemble.of(indexed, settings.candidate_containment, settings.num_perm)
     found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]

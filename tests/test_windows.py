@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import replace
 
+import numpy as np
 from typer.testing import CliRunner
 
 import provenance.index
@@ -18,8 +19,10 @@ import provenance.pipeline
 import provenance.windows
 from provenance import DerivationClass, Document, Settings, read, score_corpus
 from provenance.cli import app
+from provenance.engine import LocalEngine
 from provenance.index import Bands, Fingerprints
 from provenance.index.sqlite_store import SqliteIndex
+from provenance.signatures import signatures
 from provenance.windows import EarlierWindows, _decode, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
@@ -65,7 +68,7 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fing
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
-    monkeypatch.setattr(provenance.index, "signatures", None)  # read back, never made again
+    monkeypatch.setattr(provenance.index, "shingle_hashes", None)  # read back, never made again
     minhashes, sets = read_back(back)
     assert minhashes == made(done[::-1])[0] and all((a == b).all() for a, b in zip(sets, made(done[::-1])[1]))
 
@@ -98,9 +101,9 @@ def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(s
     a, b = (r.cleaned for r in analysis.results[:2])
     recleaned = replace(a, text=b.text, sentences=b.sentences)  # one id, other text: cleaned with other templates
     made = []
-    signatures = provenance.index.signatures
-    monkeypatch.setattr(provenance.index, "signatures",
-                        lambda docs, *args: made.extend(docs) or signatures(docs, *args))
+    shingle_hashes = provenance.index.shingle_hashes
+    monkeypatch.setattr(provenance.index, "shingle_hashes",
+                        lambda docs, *args: made.extend(docs) or shingle_hashes(docs, *args))
     fingerprints = Fingerprints(analysis.settings)
     first = fingerprints([a, b])
     assert fingerprints([recleaned])[0][0] == first[0][1] and len(made) == 3
@@ -108,6 +111,18 @@ def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(s
     assert kept([b])[0][0] == first[0][1] and len(made) == 3
     kept([a])
     assert len(made) == 4
+
+
+def test_fingerprints_made_on_worker_processes_are_those_made_here(seeds, monkeypatch):
+    [analysis] = list(analyse_windows(read([seeds])))
+    cleaned = [r.cleaned for r in analysis.results]
+    settings = analysis.settings
+    here = signatures([[s.text for s in c.sentences] for c in cleaned], settings.shingle_size, settings.num_perm)
+    monkeypatch.setattr(provenance.index, "SIGNED_PER_TASK", 1)  # a task per document, so the pool runs
+    with LocalEngine(2) as engine:
+        there = Fingerprints(settings)(cleaned, engine)
+    assert there[0] == here[0] and all(np.array_equal(x, y) for x, y in zip(there[1], here[1]))
+    assert len({m.hashvalues.tobytes() for m in here[0]}) == len(cleaned)
 
 
 def test_an_id_seen_again_in_a_later_window_is_scored_again_like_the_first_time(seeds):
