@@ -92,7 +92,7 @@ def analyse(
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
         earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, engine,
-                             lambda ids: earlier.cleaned(ids, fingerprints, engine))
+                             lambda ids: earlier.cleaned(ids, fingerprints))
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
     derivations = find_derivations(list(cleaned.values()), reference_ids, settings, engine, settled, links,

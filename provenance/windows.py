@@ -16,7 +16,7 @@ import logging
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import BoilerplateModel, load_model
-from .engine import Engine, LocalEngine
+from .engine import Engine
 from .errors import InputError
 from .index import Bands, Entry, Fingerprints, SignatureIndex
 from .index.sqlite_store import SqliteIndex, connect, select_in, transaction
@@ -48,8 +48,7 @@ class EarlierWindows:
         self.settings = settings
         folder.mkdir(parents=True, exist_ok=True)
         self.index = SqliteIndex(folder / "index.sqlite", Bands.for_settings(settings), create=True, durable=False)
-        self.path = folder / "cleaned.sqlite"
-        self.kept = connect(self.path, durable=False)
+        self.kept = connect(folder / "cleaned.sqlite", durable=False)
         self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL, "
                           "shingles BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
@@ -61,43 +60,19 @@ class EarlierWindows:
             self.kept.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?, ?)",
                                   ((c.document.id, _encode(c), s.tobytes()) for c, s in zip(done, sets)))
 
-    def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints, engine: Engine | None = None) -> list[Cleaned]:
-        """The documents of `ids` the store has, in order; `fingerprints` gets those of the ones read back.
-        They are read and decoded on `engine`'s workers when those are on this machine, each opening the
-        files for itself, read-only: decoding 8,000 sources took 1.8 s of this process's time a window."""
-        todo = [i for i in ids if i not in self.recent]
-        runner = engine if engine is not None and engine.local else LocalEngine(1)
-        found = runner.map(_read_back, todo, (self.path, self.index.reader()), READ_PER_TASK)
-        read = {cleaned.document.id: cleaned for cleaned, _, _ in found}
-        if found:
-            fingerprints.keep(list(read.values()), minhashes(np.stack([row for _, row, _ in found])),
-                              [shingles for _, _, shingles in found])
+    def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]:
+        """The documents of `ids` the store has, in order; `fingerprints` gets those of the ones read back."""
+        rows = {i: row for i, *row in select_in(self.kept, "SELECT id, cleaned, shingles FROM cleaned WHERE id IN",
+                                                 [i for i in ids if i not in self.recent])}
+        read = {i: _decode(cleaned) for i, (cleaned, _) in rows.items()}
+        fingerprints.keep(list(read.values()), minhashes(self.index.hashvalues(list(read))),
+                          [np.frombuffer(shingles, dtype=np.uint32) for _, shingles in rows.values()])
         self.recent = {i: self.recent[i] if i in self.recent else read[i] for i in ids if i in self.recent or i in read}
         return list(self.recent.values())
 
     def close(self) -> None:
         self.index.close()
         self.kept.close()
-
-
-READ_PER_TASK = 1_000
-
-
-def _read_back(
-    ids: Sequence[str], store: tuple[Path, Callable[[], SignatureIndex]]
-) -> list[tuple[Cleaned, np.ndarray, np.ndarray]]:
-    """(cleaned, signature's hash values, shingle set) of each of `ids` the store has, in order."""
-    path, reader = store
-    kept, index = connect(path, readonly=True), reader()
-    try:
-        rows = {i: row for i, *row in select_in(kept, "SELECT id, cleaned, shingles FROM cleaned WHERE id IN", ids)}
-        present = [i for i in ids if i in rows]
-        signatures = index.hashvalues(present)
-    finally:
-        kept.close()
-        index.close()
-    return [(_decode(rows[i][0]), row, np.frombuffer(rows[i][1], dtype=np.uint32))
-            for i, row in zip(present, signatures)]
 
 
 def _encode(cleaned: Cleaned) -> bytes:

@@ -12,7 +12,6 @@ import time
 from dataclasses import replace
 
 import numpy as np
-import pytest
 from typer.testing import CliRunner
 
 import provenance.index
@@ -57,19 +56,15 @@ def test_each_document_is_cleaned_once_however_many_windows_draw_on_it(seeds, mo
     assert any(w.references for w in windows)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
 def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fingerprints(seeds, tmp_path,
-                                                                                        monkeypatch, jobs):
-    """With two jobs, two documents a task: read back on worker processes, each opening the files itself."""
+                                                                                        monkeypatch):
     [analysis] = list(analyse_windows(read([seeds])))
     done = [r.cleaned for r in analysis.results]
     store = EarlierWindows(tmp_path / "earlier", analysis.settings)
     made = Fingerprints(analysis.settings)
     store.add(done, made)
     read_back = Fingerprints(analysis.settings)
-    monkeypatch.setattr(provenance.windows, "READ_PER_TASK", 2)
-    with LocalEngine(jobs) as engine:
-        back = store.cleaned(["missing"] + [c.document.id for c in reversed(done)], read_back, engine)
+    back = store.cleaned([c.document.id for c in reversed(done)] + ["missing"], read_back)
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
