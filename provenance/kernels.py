@@ -3,11 +3,10 @@
 Aligning a pair joins the two documents' sorted features twice (stems, trigrams). As NumPy
 calls (two searchsorted, a repeat, a bincount) a join of a few hundred entries was mostly call
 overhead; compiled, it is one merge. Its order-preserving matching is a dynamic programme, a loop
-over cells. Checking a candidate pair's containment marks one set and
-counts the other's marks, without gathering every partner's shingles into one array first.
-`cache=True` keeps the machine code beside this module, so a process compiles once per
-installation, not once per run; this module is imported only by the stages that compare
-documents, since numba takes about 0.4 s to import.
+over cells. Checking a candidate pair's containment marks one set and counts the other's marks,
+without gathering every partner's shingles into one array first. `cache=True` keeps the
+machine code beside this module, so a process compiles once per installation, not once per run;
+this module is imported only by the stages that compare documents (numba takes 0.4 s to import).
 """
 
 from __future__ import annotations

@@ -106,7 +106,8 @@ def test_capitalised_words_are_counted_as_str_isupper_counts_them(text):
     assert _capitalised(text, raw) == sum(w[:1].isupper() for w in raw)
 
 
-_DATES = st.sampled_from(["12:30", "2024-01-05", "5/1/24", "Jan. 5, 2024", "march 3 2021", "١٢:٣٠", "²:³⁴", "at", " "])
+_DATES = st.sampled_from(["12:30", "2024-01-05", "5/1/24", "Jan. 5, 2024", "march 3 2021", "١٢:٣٠", "²:³⁴", "at",
+                          " "])
 
 
 @given(st.lists(st.one_of(st.text(alphabet=st.characters(max_codepoint=0x700), max_size=20), _DATES), max_size=6)
