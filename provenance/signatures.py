@@ -174,8 +174,17 @@ def signatures(
     documents: Sequence[Sequence[str]], size: int = 2, num_perm: int = 128
 ) -> tuple[list[LeanMinHash], list[np.ndarray]]:
     """LeanMinHash signatures and shingle-hash sets of documents given as lists of sentences."""
+    matrix, sets = signature_rows(documents, size, num_perm)
+    return minhashes(matrix), sets
+
+
+def signature_rows(
+    documents: Sequence[Sequence[str]], size: int = 2, num_perm: int = 128
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The signatures as a matrix of hash values (a row each) and the shingle-hash sets: arrays, which
+    cross processes faster than LeanMinHash objects."""
     sets = shingle_hashes(documents, size)
-    return minhashes(signature_matrix(sets, num_perm)), sets
+    return signature_matrix(sets, num_perm), sets
 
 
 def minhashes(matrix: np.ndarray) -> list[LeanMinHash]:

@@ -68,7 +68,7 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fing
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
-    monkeypatch.setattr(provenance.index, "shingle_hashes", None)  # read back, never made again
+    monkeypatch.setattr(provenance.index, "signature_rows", None)  # read back, never made again
     minhashes, sets = read_back(back)
     assert minhashes == made(done[::-1])[0] and all((a == b).all() for a, b in zip(sets, made(done[::-1])[1]))
 
@@ -101,9 +101,9 @@ def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(s
     a, b = (r.cleaned for r in analysis.results[:2])
     recleaned = replace(a, text=b.text, sentences=b.sentences)  # one id, other text: cleaned with other templates
     made = []
-    shingle_hashes = provenance.index.shingle_hashes
-    monkeypatch.setattr(provenance.index, "shingle_hashes",
-                        lambda docs, *args: made.extend(docs) or shingle_hashes(docs, *args))
+    signature_rows = provenance.index.signature_rows
+    monkeypatch.setattr(provenance.index, "signature_rows",
+                        lambda docs, *args: made.extend(docs) or signature_rows(docs, *args))
     fingerprints = Fingerprints(analysis.settings)
     first = fingerprints([a, b])
     assert fingerprints([recleaned])[0][0] == first[0][1] and len(made) == 3

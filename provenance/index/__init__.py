@@ -28,7 +28,7 @@ from ..cleaning import clean_batch
 from ..engine import Engine, LocalEngine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import minhashes, shingle_hashes, signature_matrix, stacked
+from ..signatures import minhashes, signature_rows, stacked
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -152,9 +152,8 @@ SIGNED_PER_TASK = 500
 
 
 def _sign(documents: Sequence[Sequence[str]], settings: Settings) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each document's row of hash values and shingle set: arrays, which cross processes faster than LeanMinHash."""
-    sets = shingle_hashes(documents, settings.shingle_size)
-    return list(zip(signature_matrix(sets, settings.num_perm), sets))
+    """Each document's row of hash values and shingle set (see `signature_rows`)."""
+    return list(zip(*signature_rows(documents, settings.shingle_size, settings.num_perm)))
 
 
 def _key(cleaned: Cleaned) -> tuple[str, str]:
