@@ -185,7 +185,7 @@ class Shingles:
         # 32-bit, as signatures makes them: widened to 64 bits, the sort took 1.4–1.6× as long
         values, ranks = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets]), return_inverse=True)
         starts = np.concatenate([[0], np.cumsum([s.size for s in sets], dtype=np.int64)])
-        return cls(ranks.astype(np.int64), starts, values.size)
+        return cls(ranks.astype(np.int64, copy=False), starts, values.size)  # already int64 here: no copy
 
 
 def contained(pairs: np.ndarray, shingles: Shingles) -> list[np.ndarray]:
