@@ -13,25 +13,21 @@ from dataclasses import dataclass
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
-from .boilerplate import BoilerplateModel, load_model
-from .cleaning import clean_batch
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
-from .filtering import Policy, kept_record
-from .index import Fingerprints, add_documents, jaccard, open_index
-from .ingest import read
-from .pipeline import Analysis, Result
-from .report import atomic_output, write, write_report
-from .report.records import record
 from .settings import Settings, load_settings
-from .signatures import stacked
 from .types import Cleaned, Document
-from .windows import analyse_windows
+
+# The commands import the rest of the library when they run: scikit-learn and skops alone take 4-5 s
+# to import, which `--help` and a mistyped option should not cost (tests/test_cli.py checks it).
+if TYPE_CHECKING:
+    from .boilerplate import BoilerplateModel
+    from .pipeline import Analysis, Result
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
                   no_args_is_help=True, add_completion=False)
@@ -42,7 +38,7 @@ app.add_typer(eval_app, name="eval")
 
 DEFAULT_DATA = Path("../shared/data")
 _DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "numba", "lxml", "beautifulsoup4", "typer", "rich",
-                 "fastwarc", "dask", "redis")
+                 "fastwarc", "dask", "redis", "lazy_loader")
 
 
 class ScoreFormat(str, Enum):
@@ -110,6 +106,8 @@ def _terminated(signum: int, _frame: object) -> None:
 
 
 def _model(path: Path | None) -> BoilerplateModel:
+    from .boilerplate import BoilerplateModel, load_model
+
     return BoilerplateModel.load(path) if path else load_model()
 
 
@@ -174,6 +172,8 @@ class _Scoring:
 
     def whole(self) -> Analysis:
         """Every window as one analysis, for a report that shows them all at once."""
+        from .pipeline import Analysis
+
         windows = list(self.windows())
         return Analysis([r for w in windows for r in w.results],
                         {i: c for w in windows for i, c in w.references.items()}, self.settings)
@@ -187,6 +187,10 @@ def _scoring(
     paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False,
     run: Run = Run(), index: str | None = None,
 ) -> Iterator[_Scoring]:
+    from .index import open_index
+    from .ingest import read
+    from .windows import analyse_windows
+
     try:
         settings = load_settings(config, semantic=semantic or None)
         items = read(paths, settings.max_document_chars)
@@ -217,6 +221,9 @@ def score(
     index: IndexOption = None,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
+    from .pipeline import Result
+    from .report import write
+
     with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
         write((Result(r.score, None) for r in scoring.results()), fmt.value, output)
     raise scoring.exit()
@@ -243,6 +250,8 @@ def report(
     index: IndexOption = None,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
+    from .report import write_report
+
     with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
         write_report(scoring.whole(), fmt.value, output)
     raise scoring.exit()
@@ -252,6 +261,8 @@ def _clean_each(
     items: list[Document | InputError], model: BoilerplateModel, settings: Settings
 ) -> tuple[list[Cleaned], int]:
     """The documents cleaned, in input order, and how many inputs failed (each said on stderr)."""
+    from .cleaning import clean_batch
+
     failed = [item for item in items if isinstance(item, InputError)]
     for error in failed:
         typer.echo(f"provenance: {error}", err=True)
@@ -267,6 +278,9 @@ def clean(
     model: ModelDir = None,
 ) -> None:
     """Print the article text without site junk (or, with --format jsonl, why each block was kept or dropped)."""
+    from .ingest import read
+    from .report import atomic_output
+
     try:
         settings = load_settings(config)
         boilerplate = _model(model)
@@ -308,6 +322,10 @@ def filter_(
     index: IndexOption = None,
 ) -> None:
     """Keep the documents that pass --min-originality and --drop, in input order; the others go to --rejects."""
+    from .filtering import Policy, kept_record
+    from .report import atomic_output
+    from .report.records import record
+
     try:
         policy = Policy.parse(min_originality, drop.split(","))
     except ValueError as exc:
@@ -387,6 +405,9 @@ IndexLocation = Annotated[str, typer.Argument(help="A SQLite index file, or redi
 
 
 def _fill(location: str, paths: list[str], config: Path | None, model: Path | None, run: Run, create: bool) -> None:
+    from .index import add_documents, open_index
+    from .ingest import read
+
     try:
         settings = load_settings(config)
         index = open_index(location, settings, create=create)
@@ -441,6 +462,11 @@ def index_query(
     model: ModelDir = None,
 ) -> None:
     """For each document, the indexed documents LSH finds, with their estimated Jaccard similarity (JSONL)."""
+    from .index import Fingerprints, jaccard, open_index
+    from .ingest import read
+    from .report import atomic_output
+    from .signatures import stacked
+
     try:
         settings = load_settings(config)
         boilerplate = _model(model)
@@ -464,6 +490,8 @@ def index_query(
 @index_app.command("stats")
 def index_stats(location: IndexLocation, config: Config = None) -> None:
     """How many documents an index holds, its LSH bands, and its size."""
+    from .index import open_index
+
     try:
         index = open_index(location, load_settings(config))
     except ProvenanceError as exc:
