@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 from typer.testing import CliRunner
@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import provenance.index
 import provenance.pipeline
 import provenance.windows
-from provenance import DerivationClass, Document, Settings, read, score_corpus
+from provenance import DerivationClass, Document, Settings, cleaning, read, score_corpus
 from provenance.cli import app
 from provenance.engine import LocalEngine
 from provenance.index import Bands, Fingerprints
@@ -186,3 +186,18 @@ def test_sigterm_mid_stream_leaves_no_window_index_and_no_partial_output(tmp_pat
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 128 + signal.SIGTERM
     assert list(scratch.iterdir()) == [] and list(results.iterdir()) == []
+
+
+def _scores(analyses):
+    return [asdict(r.score) for a in analyses for r in a.results]
+
+
+def test_windows_on_two_workers_score_as_one_process(seeds, monkeypatch):
+    """Sources found in earlier windows by worker processes, each opening the store for itself."""
+    monkeypatch.setattr(cleaning, "DOCUMENTS_PER_TASK", 1)  # so that a window of two runs a pool
+    settings = Settings(window_documents=2)
+    one = _scores(analyse_windows(read([seeds]), settings))
+    with LocalEngine(2) as engine:
+        assert _scores(analyse_windows(read([seeds]), settings, engine=engine)) == one
+    assert len(one) == 5
+
