@@ -24,7 +24,7 @@ from .settings import Settings, load_settings
 from .types import Cleaned, Document
 
 # The commands import the rest of the library when they run: scikit-learn and skops alone take 4-5 s
-# to import, which `--help` and a mistyped option should not cost (tests/test_cli.py checks it).
+# to import, which `--help` and a mistyped option should not cost (tests/test_package.py checks it).
 if TYPE_CHECKING:
     from .boilerplate import BoilerplateModel
     from .pipeline import Analysis, Result
