@@ -31,7 +31,8 @@ def test_installed_wheel_finds_its_model_and_scores_the_seeds(tmp_path, seeds):
 def test_every_public_name_resolves():
     import provenance
 
-    assert {"analyse", "score_corpus", "Settings", "Document", "read", "open_index", "__version__"} <= set(provenance.__all__)
+    expected = {"analyse", "score_corpus", "Settings", "Document", "read", "open_index", "__version__"}
+    assert expected <= set(provenance.__all__)
     for name in provenance.__all__:
         assert getattr(provenance, name) is not None, name
     assert provenance.analyse.__module__ == "provenance.pipeline"
