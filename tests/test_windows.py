@@ -194,7 +194,10 @@ def _scores(analyses):
 
 def test_windows_on_two_workers_score_as_one_process(seeds, monkeypatch):
     """Sources found in earlier windows by worker processes, each opening the store for itself."""
-    monkeypatch.setattr(cleaning, "DOCUMENTS_PER_TASK", 1)  # so that a window of two runs a pool
+    # a task per document or pair, so that a window of two runs every stage on a pool
+    monkeypatch.setattr(cleaning, "DOCUMENTS_PER_TASK", 1)
+    monkeypatch.setattr(provenance.index, "BATCH", 1)  # the look-ups in the earlier windows' store
+    monkeypatch.setattr(provenance.pipeline, "ALIGNMENTS_PER_TASK", 1)
     settings = Settings(window_documents=2)
     one = _scores(analyse_windows(read([seeds]), settings))
     with LocalEngine(2) as engine:
