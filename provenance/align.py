@@ -12,7 +12,6 @@ shared names or a stock phrase are not reuse.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,10 +35,11 @@ class Vocabulary:
         self.content = np.zeros(1024, dtype=bool)
 
     def encode(self, tokens: Sequence[str]) -> np.ndarray:
-        ids = list(map(self.ids.get, tokens))  # one C-level pass; most words are known
-        if None in ids:
-            ids = [self._id(w) if i is None else i for w, i in zip(tokens, ids)]
-        return np.array(ids, dtype=np.int64)
+        """New words are added first, in sorted order (ids must not depend on set order), so that the
+        look-up of every token is one C-level pass: a loop over the tokens cost more than the rest."""
+        for word in sorted(set(tokens).difference(self.ids)):
+            self._id(word)
+        return np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def _id(self, word: str) -> int:
         found = self.ids.get(word)
@@ -135,25 +135,13 @@ class Comparison:
         """B against A without joining again: what two sentences share is the same either way round."""
         return Comparison(self.b, self.a, self.stems.T, self.trigrams.T)
 
-    def stems_contained(self, i: int, j: int) -> float:
-        """The share of A's sentence i's stems found in B's sentence j."""
-        count = self.a.stems.counts[i]
-        return int(self.stems[i, j]) / count if count else 0.0
-
-    def trigrams_contained(self, i: int, j: int) -> float:
-        count = self.a.trigrams.counts[i]
-        return int(self.trigrams[i, j]) / count if count else 0.0
-
 
 def _similarities(pair: Comparison) -> tuple[np.ndarray, np.ndarray]:
     """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
-    a, b = pair.a, pair.b
-    if not len(a) or not len(b):
-        return np.zeros((len(a), len(b))), np.zeros((len(a), len(b)))
-    sizes = a.stems.counts[:, None] + b.stems.counts[None, :]
-    trigrams = np.maximum(a.trigrams.counts, 1)[:, None]
-    lexical = 2 * pair.stems / np.maximum(sizes, 1)
-    return lexical, np.where(pair.stems > 0, pair.trigrams / trigrams, 0.0)
+    # numba only for what aligns (see kernels.py)
+    from .kernels import similarities
+
+    return similarities(pair.stems, pair.trigrams, pair.a.stems.counts, pair.b.stems.counts, pair.a.trigrams.counts)
 
 
 def align_pair(
@@ -166,89 +154,25 @@ def align_pair(
 def align(
     pair: Comparison, settings: Settings, semantic: np.ndarray | None = None
 ) -> tuple[list[Match], list[Passage]]:
-    """Which sentences of `pair.a` were taken from `pair.b` (see the module docstring), and the passages they make."""
-    a, b = pair.a, pair.b
+    """Which sentences of `pair.a` were taken from `pair.b` (see the module docstring), and the passages they
+    make. The steps run compiled (kernels.align_sentences): a late window aligns 30,000 pairs, and as
+    NumPy calls and Python loops each pair cost 0.4 ms, mostly call overhead."""
     lexical, verbatim = _similarities(pair)
     if semantic is not None:
         lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
-    if not _has_anchor(lexical, verbatim, settings):
-        return [], []
-    best_b = verbatim.argmax(axis=1)
-    best = verbatim[np.arange(len(a)), best_b]
-    copied = np.flatnonzero(best >= settings.verbatim_similarity)  # many to one: copied twice is copied twice
-    matches = {i: Match(i, j, similarity, MatchKind.VERBATIM)
-               for i, j, similarity in zip(copied.tolist(), best_b[copied].tolist(), best[copied].tolist())}
-    used_b = np.zeros(len(b), dtype=bool)
-    used_b[best_b[copied]] = True
-    free_a, free_b = np.flatnonzero(best < settings.verbatim_similarity), np.flatnonzero(~used_b)
-    for i, j in _monotone(lexical[free_a[:, None], free_b], settings.rewrite_similarity):
-        ai, bj = int(free_a[i]), int(free_b[j])
-        matches[ai] = Match(ai, bj, float(lexical[ai, bj]), MatchKind.REWRITTEN)
-    _grow(pair, matches, settings)
-    rows = sorted(matches)
-    ordered = [matches[i] for i in rows]
-    keep = [p for p in merge_passages(ordered)
-            if _is_reuse(p, pair, ordered[bisect_left(rows, p.a_start):bisect_left(rows, p.a_end)], settings)]
-    kept_rows = {i for p in keep for i in range(p.a_start, p.a_end)}
-    return [m for m in ordered if m.a in kept_rows], keep
+    # numba only for what aligns (see kernels.py)
+    from .kernels import REWRITTEN, VERBATIM, align_sentences
 
-
-def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, settings: Settings) -> bool:
-    """Whether any sentence pair is close enough to anchor a passage: without one, `_grow` adds
-    nothing and `_is_reuse` keeps nothing (a third of the pairs a late window aligns stop here)."""
-    if not lexical.size:
-        return False
-    close = min(settings.lone_rewrite_similarity, settings.verbatim_similarity)
-    return bool(verbatim.max() >= settings.verbatim_similarity or lexical.max() >= close)
-
-
-def _grow(pair: Comparison, matches: dict[int, Match], settings: Settings) -> None:
-    """Sure matches spread to unmatched neighbours, for two things sentence matching misses:
-    a source sentence split in two (the neighbour is contained in the same source sentence), and
-    a copy that starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
-    grown = True
-    while grown:
-        grown = False
-        for i in range(len(pair.a)):
-            if i in matches:
-                continue
-            for step in (-1, 1):
-                k = i + step
-                found = (k in matches and _is_anchor(matches[k], settings)
-                         and _neighbour(pair, i, matches[k].b, -step, settings))
-                if found:
-                    matches[i] = Match(i, *found)
-                    grown = True
-                    break
-
-
-def _neighbour(pair: Comparison, i: int, j: int, step: int, settings: Settings) -> tuple[int, float, MatchKind] | None:
-    """(source sentence, similarity, kind) for sentence `i`, `step` after a match on source sentence `j`."""
-    contained = pair.stems_contained(i, j)
-    if contained >= settings.fragment_containment:
-        verbatim = pair.trigrams_contained(i, j) >= settings.verbatim_similarity
-        return j, contained, MatchKind.VERBATIM if verbatim else MatchKind.REWRITTEN
-    edge = j + step
-    if 0 <= edge < len(pair.b) and pair.trigrams[i, edge] >= settings.edge_trigrams:
-        return edge, pair.trigrams_contained(i, edge), MatchKind.VERBATIM
-    return None
-
-
-def _is_reuse(passage: Passage, pair: Comparison, inside: Sequence[Match], settings: Settings) -> bool:
-    """Long enough; and, for a passage of rewritten sentences only (`inside`: its matches), one of them
-    close and enough content words shared: one sentence on the same subject shares a few names and a
-    clause or two."""
-    if pair.a.tokens[passage.a_start:passage.a_end].sum() < settings.min_passage_tokens:
-        return False
-    if any(m.kind is MatchKind.VERBATIM or m.similarity >= settings.verbatim_similarity for m in inside):
-        return True  # a copied sentence, or a rewrite that kept nearly every word, stands on its own
-    shared = sum(int(pair.stems[m.a, m.b]) for m in inside)
-    return shared >= settings.rewrite_shared_words and any(_is_anchor(m, settings) for m in inside)
-
-
-def _is_anchor(match: Match, settings: Settings) -> bool:
-    """A match sure enough to stand alone and to lend support to its neighbours."""
-    return match.kind is MatchKind.VERBATIM or match.similarity >= settings.lone_rewrite_similarity
+    source, similarity, kind, passages = align_sentences(
+        lexical, verbatim, pair.stems, pair.trigrams, pair.a.stems.counts, pair.a.trigrams.counts, pair.a.tokens,
+        settings.verbatim_similarity, settings.rewrite_similarity, settings.lone_rewrite_similarity,
+        settings.fragment_containment, settings.edge_trigrams, settings.min_passage_tokens,
+        settings.rewrite_shared_words)
+    kinds = {VERBATIM: MatchKind.VERBATIM, REWRITTEN: MatchKind.REWRITTEN}
+    rows = np.flatnonzero(source >= 0)
+    matches = [Match(i, j, s, kinds[k]) for i, j, s, k in zip(rows.tolist(), source[rows].tolist(),
+                                                               similarity[rows].tolist(), kind[rows].tolist())]
+    return matches, [Passage(*p[:4], kinds[p[4]]) for p in passages.tolist()]
 
 
 Span = tuple[int, int]
@@ -279,36 +203,3 @@ def _grams(tokens: list[tuple[int, int, str]]) -> list[tuple[str, ...]]:
 def _narrowed(tokens: list[tuple[int, int, str]], shared: set[tuple[str, ...]]) -> Span:
     hits = [i for i, gram in enumerate(_grams(tokens)) if gram in shared]
     return tokens[hits[0]][0], tokens[hits[-1] + TRIM_GRAM - 1][1]
-
-
-def _monotone(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    """Order-preserving one-to-one matching maximising the summed margin above threshold.
-
-    Rows and columns with no score above threshold cannot take part, so the dynamic
-    programme runs on the rest only.
-    """
-    live = scores >= threshold
-    rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
-    if len(rows) == 0:
-        return []
-    cells = rows[:, None], cols  # the live rows' and columns' cells
-    gain = np.where(live[cells], scores[cells] - threshold + 1e-6, -np.inf)
-    # numba only for what aligns (see kernels.py)
-    from .kernels import monotone_pairs
-
-    chosen = monotone_pairs(gain)
-    return list(zip(rows[chosen[:, 0]].tolist(), cols[chosen[:, 1]].tolist()))
-
-
-def merge_passages(matches: Sequence[Match], gap: int = 1) -> list[Passage]:
-    """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split
-    sentence stays on its source sentence)."""
-    runs: list[list] = []  # [a_start, a_end, b_start, b_end, kind], grown in place
-    for match in matches:
-        if runs and 0 <= match.a - runs[-1][1] <= gap and -1 <= match.b - runs[-1][3] <= gap:
-            run = runs[-1]
-            run[1], run[3] = match.a + 1, max(run[3], match.b + 1)
-            run[4] = run[4] if run[4] is match.kind else MatchKind.REWRITTEN
-        else:
-            runs.append([match.a, match.a + 1, match.b, match.b + 1, match.kind])
-    return [Passage(*run) for run in runs]

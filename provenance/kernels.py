@@ -61,6 +61,177 @@ def shared_shares(pairs: np.ndarray, ranks: np.ndarray, starts: np.ndarray, coun
 
 
 @numba.njit(cache=True, nogil=True)
+def similarities(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
+                 a_trigrams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every sentence pair's lexical Dice over stems, and verbatim containment of A's trigrams in B's
+    (zero where no stem is shared), from what they share and each sentence's counts."""
+    n, m = stems.shape
+    lexical, verbatim = np.zeros((n, m)), np.zeros((n, m))
+    for i in range(n):
+        for j in range(m):
+            if stems[i, j]:
+                lexical[i, j] = 2 * stems[i, j] / max(a_stems[i] + b_stems[j], 1)
+                verbatim[i, j] = trigrams[i, j] / max(a_trigrams[i], 1)
+    return lexical, verbatim
+
+
+VERBATIM, REWRITTEN = 1, 0  # a match's kind in the arrays `align_sentences` returns
+
+
+@numba.njit(cache=True, nogil=True)
+def align_sentences(lexical: np.ndarray, verbatim: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
+                    a_stems: np.ndarray, a_trigrams: np.ndarray, a_tokens: np.ndarray, verbatim_similarity: float,
+                    rewrite_similarity: float, lone_rewrite_similarity: float, fragment_containment: float,
+                    edge_trigrams: int, min_passage_tokens: int, rewrite_shared_words: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """align.align's steps over sentence pairs (see align.py): copies, then the order-preserving
+    rewrites, neighbours grown, passages merged and kept. `lexical` and `verbatim` are the pairs'
+    similarities, `stems` and `trigrams` what they share, `a_*` A's sentences' counts. Returns, for each
+    sentence of A, its source sentence (-1: none kept), similarity and kind, and the kept passages as
+    rows (a_start, a_end, b_start, b_end, kind)."""
+    n, m = lexical.shape
+    source = np.full(n, -1, np.int64)
+    similarity = np.zeros(n)
+    kind = np.zeros(n, np.int64)
+    if not _has_anchor(lexical, verbatim, verbatim_similarity, lone_rewrite_similarity):
+        return source, similarity, kind, np.zeros((0, 5), np.int64)
+    used = np.zeros(m, np.bool_)
+    for i in range(n):
+        j = np.argmax(verbatim[i])
+        if verbatim[i, j] >= verbatim_similarity:  # many to one: copied twice is copied twice
+            source[i], similarity[i], kind[i], used[j] = j, verbatim[i, j], VERBATIM, True
+    free_a, free_b = np.flatnonzero(source < 0), np.flatnonzero(~used)
+    chosen = monotone(lexical[free_a][:, free_b], rewrite_similarity)
+    for k in range(len(chosen)):
+        i, j = free_a[chosen[k, 0]], free_b[chosen[k, 1]]
+        source[i], similarity[i], kind[i] = j, lexical[i, j], REWRITTEN
+    _grow(source, similarity, kind, stems, trigrams, a_stems, a_trigrams, verbatim_similarity,
+          lone_rewrite_similarity, fragment_containment, edge_trigrams)
+    passages = _merged(source, kind)
+    kept = np.zeros(len(passages), np.bool_)
+    for p in range(len(passages)):
+        kept[p] = _is_reuse(passages[p], source, similarity, kind, stems, a_tokens, verbatim_similarity,
+                            lone_rewrite_similarity, min_passage_tokens, rewrite_shared_words)
+    inside = np.zeros(n, np.bool_)
+    for p in np.flatnonzero(kept):
+        inside[passages[p, 0]:passages[p, 1]] = True
+    source[~inside] = -1
+    return source, similarity, kind, passages[np.flatnonzero(kept)]
+
+
+@numba.njit(cache=True, nogil=True)
+def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, verbatim_similarity: float,
+                lone_rewrite_similarity: float) -> bool:
+    """Whether any sentence pair is close enough to anchor a passage: without one, `_grow` adds
+    nothing and `_is_reuse` keeps nothing (a sixth of the pairs a late window aligns stop here)."""
+    if not lexical.size:
+        return False
+    close = min(lone_rewrite_similarity, verbatim_similarity)
+    return verbatim.max() >= verbatim_similarity or lexical.max() >= close
+
+
+@numba.njit(cache=True, nogil=True)
+def _is_anchor(similarity: float, kind: int, lone_rewrite_similarity: float) -> bool:
+    """A match sure enough to stand alone and to lend support to its neighbours."""
+    return kind == VERBATIM or similarity >= lone_rewrite_similarity
+
+
+@numba.njit(cache=True, nogil=True)
+def _grow(source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
+          a_stems: np.ndarray, a_trigrams: np.ndarray, verbatim_similarity: float, lone_rewrite_similarity: float,
+          fragment_containment: float, edge_trigrams: int) -> None:
+    """Sure matches spread to unmatched neighbours, for two things sentence matching misses: a source
+    sentence split in two (the neighbour is contained in the same source sentence), and a copy that
+    starts or ends mid-sentence (the neighbours on both sides share a run of words)."""
+    n, m = stems.shape
+    grown = True
+    while grown:
+        grown = False
+        for i in range(n):
+            if source[i] >= 0:
+                continue
+            for step in (-1, 1):
+                k = i + step
+                if k < 0 or k >= n or source[k] < 0 or not _is_anchor(similarity[k], kind[k], lone_rewrite_similarity):
+                    continue
+                j = source[k]
+                contained = stems[i, j] / a_stems[i] if a_stems[i] else 0.0
+                if contained >= fragment_containment:
+                    copied = (trigrams[i, j] / a_trigrams[i] if a_trigrams[i] else 0.0) >= verbatim_similarity
+                    source[i], similarity[i], kind[i] = j, contained, VERBATIM if copied else REWRITTEN
+                elif 0 <= j - step < m and trigrams[i, j - step] >= edge_trigrams:
+                    edge = j - step
+                    source[i], kind[i] = edge, VERBATIM
+                    similarity[i] = trigrams[i, edge] / a_trigrams[i] if a_trigrams[i] else 0.0
+                else:
+                    continue
+                grown = True
+                break
+
+
+@numba.njit(cache=True, nogil=True)
+def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 1) -> np.ndarray:
+    """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split sentence
+    stays on its source sentence), as rows (a_start, a_end, b_start, b_end, kind)."""
+    runs = np.zeros((len(source), 5), np.int64)
+    count = 0
+    for a in range(len(source)):
+        b = source[a]
+        if b < 0:
+            continue
+        if count and a - runs[count - 1, 1] <= gap and -1 <= b - runs[count - 1, 3] <= gap:
+            run = runs[count - 1]
+            run[1], run[3] = a + 1, max(run[3], b + 1)
+            run[4] = run[4] if run[4] == kind[a] else REWRITTEN
+        else:
+            runs[count, 0], runs[count, 1], runs[count, 2], runs[count, 3], runs[count, 4] = a, a + 1, b, b + 1, kind[a]
+            count += 1
+    return runs[:count]
+
+
+@numba.njit(cache=True, nogil=True)
+def _is_reuse(passage: np.ndarray, source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: np.ndarray,
+              a_tokens: np.ndarray, verbatim_similarity: float, lone_rewrite_similarity: float,
+              min_passage_tokens: int, rewrite_shared_words: int) -> bool:
+    """Long enough; and, for a passage of rewritten sentences only, one of them close and enough
+    content words shared: one sentence on the same subject shares a few names and a clause or two."""
+    start, end = passage[0], passage[1]
+    if a_tokens[start:end].sum() < min_passage_tokens:
+        return False
+    shared, anchored = 0, False
+    for i in range(start, end):
+        if source[i] < 0:
+            continue
+        if kind[i] == VERBATIM or similarity[i] >= verbatim_similarity:
+            return True  # a copied sentence, or a rewrite that kept nearly every word, stands on its own
+        shared += stems[i, source[i]]
+        anchored = anchored or _is_anchor(similarity[i], kind[i], lone_rewrite_similarity)
+    return shared >= rewrite_shared_words and anchored
+
+
+@numba.njit(cache=True, nogil=True)
+def monotone(scores: np.ndarray, threshold: float) -> np.ndarray:
+    """(row, column) cells, in order, of the order-preserving one-to-one matching maximising the summed
+    margin above `threshold`. Rows and columns with no score above it cannot take part, so the dynamic
+    programme runs on the rest only."""
+    live = scores >= threshold
+    live_rows, live_cols = np.zeros(live.shape[0], np.bool_), np.zeros(live.shape[1], np.bool_)
+    for r, c in zip(*np.nonzero(live)):
+        live_rows[r], live_cols[c] = True, True
+    rows, cols = np.flatnonzero(live_rows), np.flatnonzero(live_cols)
+    gain = np.full((len(rows), len(cols)), -np.inf)
+    for r in range(len(rows)):
+        for c in range(len(cols)):
+            if live[rows[r], cols[c]]:
+                gain[r, c] = scores[rows[r], cols[c]] - threshold + 1e-6
+    chosen = monotone_pairs(gain)
+    out = np.empty_like(chosen)
+    for k in range(len(chosen)):
+        out[k, 0], out[k, 1] = rows[chosen[k, 0]], cols[chosen[k, 1]]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def monotone_pairs(gain: np.ndarray) -> np.ndarray:
     """(row, column) cells, in order, of the order-preserving one-to-one matching with the most summed
     gain (a cell of gain -inf is never chosen)."""
@@ -88,4 +259,7 @@ def load() -> None:
     empty = np.zeros(0, np.int64)
     shared_counts(empty, empty, 0, empty, empty, 0)
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
-    monotone_pairs(np.zeros((0, 0)))
+    empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
+    similarities(empty_counts, empty_counts, empty, empty, empty)
+    align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.8, 0.35, 0.5, 0.7, 3,
+                    15, 15)

@@ -9,22 +9,21 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import kernels
 from provenance.align import (
     Comparison,
     DocumentProfile,
     Vocabulary,
-    _monotone,
     _profiled,
     _Rows,
     _similarities,
     align,
     align_pair,
-    merge_passages,
 )
 from provenance.features import content_words
 from provenance.settings import Settings
 from provenance.text import words
-from provenance.types import Match, MatchKind
+from provenance.types import MatchKind
 
 SOURCE = [
     "The United States and China opened talks on curbing the flow of fentanyl on Tuesday in Beijing.",
@@ -120,7 +119,9 @@ def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone
 @given(sentences, sentences, st.floats(0.2, 0.9), st.floats(0.5, 1.0))
 def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, lone, verbatim):
     knobs = Settings(min_passage_tokens=10, lone_rewrite_similarity=lone, verbatim_similarity=verbatim)
-    with patch("provenance.align._has_anchor", lambda lexical, *_: lexical.size > 0):  # every pair that has sentences
+    # the kernel run as Python, so that its early stop can be turned off for every pair that has sentences
+    with (patch("provenance.kernels.align_sentences", kernels.align_sentences.py_func),
+          patch("provenance.kernels._has_anchor", lambda lexical, *_: lexical.size > 0)):
         full = align_pair(a, b, knobs)
     assert align_pair(a, b, knobs) == full
 
@@ -147,9 +148,12 @@ def test_a_pair_stops_early_only_when_no_sentence_could_anchor_a_passage():
     assert [m.kind for m in align_pair(fragment, SOURCE, copied)[0]] == [MatchKind.VERBATIM]
 
 
-def test_merge_passages_joins_neighbours_and_splits_jumps():
-    ms = [Match(0, 0, 1, MatchKind.VERBATIM), Match(1, 1, 1, MatchKind.VERBATIM), Match(3, 9, 0.5, MatchKind.REWRITTEN)]
-    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in merge_passages(ms)] == [(0, 2, 0, 2), (3, 4, 9, 10)]
+def test_merging_passages_joins_neighbours_and_splits_jumps():
+    source = np.array([0, 1, -1, 9, 10, 10, 4])  # sentence 5 is the second half of sentence 4's source
+    kind = np.array([kernels.VERBATIM, kernels.VERBATIM, 0, kernels.REWRITTEN, kernels.VERBATIM, kernels.VERBATIM,
+                     kernels.VERBATIM])
+    assert kernels._merged(source, kind).tolist() == [[0, 2, 0, 2, kernels.VERBATIM], [3, 6, 9, 11, kernels.REWRITTEN],
+                                                      [6, 7, 4, 5, kernels.VERBATIM]]
 
 
 def _rows(sets: list[frozenset[int]]) -> _Rows:
@@ -198,7 +202,7 @@ def test_profiles_count_the_stems_and_trigrams_two_sentences_share(a, b):
 def test_monotone_matching_is_the_best_order_preserving_one(rows):
     scores = np.array(rows).reshape(-1, 4)
     threshold = 0.4
-    pairs = _monotone(scores, threshold)
+    pairs = kernels.monotone(scores, threshold).tolist()
 
     def gain(chosen):
         return sum(scores[i, j] - threshold for i, j in chosen)
