@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import numpy as np
@@ -133,8 +134,13 @@ def _cleaned(document: Document, labelled: list[LabelledBlock], group: TemplateG
     sentences: list[Sentence] = []
     offset = 0
     for paragraph in paragraphs:
-        for start, end in sentence_spans(paragraph):
-            chunk = paragraph[start:end]
-            sentences.append(Sentence(len(sentences), offset + start, offset + end, chunk, len(words(chunk))))
+        for start, end, tokens in _sentences(paragraph):
+            sentences.append(Sentence(len(sentences), offset + start, offset + end, paragraph[start:end], tokens))
         offset += len(paragraph) + 1
     return Cleaned(document, tuple(labelled), text, tuple(sentences), evidence)
+
+
+@lru_cache(maxsize=16384)
+def _sentences(paragraph: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, tokens) of each sentence. Cached by text, as features._own is: reprints repeat paragraphs."""
+    return tuple((start, end, len(words(paragraph[start:end]))) for start, end in sentence_spans(paragraph))

@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -85,16 +86,17 @@ def _counts(text: str) -> tuple[int, int, int]:
     return tuple(len(data) - len(data.translate(None, kind)) for kind in (_ASCII_ALNUM, _ASCII_SPACE, _ASCII_DIGIT))
 
 
-def _own(block: Block) -> list[float]:
-    """Counting with C-level str and bytes methods: this runs for every block of every page."""
-    text = block.text
+@lru_cache(maxsize=16384)
+def _own(text: str) -> tuple[float, ...]:
+    """Counting with C-level str and bytes methods: this runs for every block of every page. Cached by
+    text: reprints and site templates repeat about half the lines of a window of news."""
     toks = words(text)
     n = len(toks)
     raw = text.split()
     chars = len(text)
     ends = 1.0 if _SENTENCE_END.search(text) else 0.0
     alnum, space, digits = _counts(text)
-    return [
+    return (
         math.log1p(n),
         math.log1p(chars),
         sum(map(len, toks)) / n if n else 0.0,
@@ -108,7 +110,7 @@ def _own(block: Block) -> list[float]:
         len(_SEPARATORS.findall(text)) / max(n, 1),
         sum(map(_UI_WORDS.__contains__, toks)) / n if n else 0.0,
         1.0 if _CALL_TO_ACTION.match(text) else 0.0,
-    ]
+    )
 
 
 def _capitalised(text: str, raw: list[str]) -> int:
@@ -130,7 +132,7 @@ def block_features(
     width = len(TEXT_FEATURES) + (len(HTML_FEATURES) if with_html else 0)
     if n == 0:
         return np.zeros((0, width))
-    own = np.array([_own(b) for b in blocks], dtype=float)
+    own = np.array([_own(b.text) for b in blocks], dtype=float)
     log_words, ends = own[:, 0], own[:, 4]
     long_block = (log_words >= math.log1p(12)) & (ends > 0)
     in_doc = Counter(b.text for b in blocks)
