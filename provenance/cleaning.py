@@ -62,7 +62,7 @@ def clean_batch(
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
     labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
-    return [replace(cleaned, blocks=tuple(map(LabelledBlock, own, map(float, chances), map(bool, content))))
+    return [replace(cleaned, blocks=tuple(map(LabelledBlock, own, chances.tolist(), content.tolist())))
             for (cleaned, chances, content), own in zip(labelled, blocks)]
 
 

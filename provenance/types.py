@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class BlockKind(str, Enum):
@@ -120,8 +121,9 @@ class Cleaned:
     def removed_blocks(self) -> int:
         return sum(not b.is_content for b in self.blocks)
 
-    @property
+    @cached_property
     def content_tokens(self) -> int:
+        """Cached: alignment asks for it for every candidate pair."""
         return sum(s.tokens for s in self.sentences)
 
 
