@@ -132,8 +132,9 @@ class Comparison:
         return cls(a, b, a.stems.shared(b.stems), a.trigrams.shared(b.trigrams))
 
     def mirrored(self) -> Comparison:
-        """B against A without joining again: what two sentences share is the same either way round."""
-        return Comparison(self.b, self.a, self.stems.T, self.trigrams.T)
+        """B against A without joining again: what two sentences share is the same either way round.
+        Copied in row order, so that the kernels are compiled for one memory layout, not two."""
+        return Comparison(self.b, self.a, np.ascontiguousarray(self.stems.T), np.ascontiguousarray(self.trigrams.T))
 
 
 def _similarities(pair: Comparison) -> tuple[np.ndarray, np.ndarray]:
