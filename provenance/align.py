@@ -8,6 +8,9 @@ a split source sentence, or a sentence copied only in part at a passage's edge.
 Passages shorter than `min_passage_tokens`, and passages of rewritten sentences none
 of which is close or that share few content words with their source, are dropped:
 shared names or a stock phrase are not reuse.
+
+This module makes what the steps compare (profiles, then what two documents' sentences share);
+the steps themselves run compiled, in kernels.align_sentences.
 """
 
 from __future__ import annotations

@@ -45,6 +45,19 @@ def test_local_engine_uses_worker_processes():
     assert len(pids) == 8 and os.getpid() not in pids and len(set(pids)) <= 2
 
 
+def _collecting(items, _):
+    import gc
+
+    return [gc.isenabled() for _ in items]
+
+
+def test_garbage_collection_is_off_only_in_the_parent_and_only_while_a_pool_runs():
+    import gc
+
+    assert LocalEngine(2).map(_collecting, list(range(4)), None, 1) == [True] * 4  # the workers collect
+    assert gc.isenabled()
+
+
 def _sizes(items, shared):
     return [(type(shared).__name__, len(shared)) for _ in items]
 
