@@ -160,7 +160,7 @@ def align(
 ) -> tuple[list[Match], list[Passage]]:
     """Which sentences of `pair.a` were taken from `pair.b` (see the module docstring), and the passages they
     make. The steps run compiled (kernels.align_sentences): a late window aligns 30,000 pairs, and as
-    NumPy calls and Python loops each pair cost 0.4 ms, mostly call overhead."""
+    NumPy calls and Python loops each pair cost about 0.2 ms, mostly call overhead."""
     lexical, verbatim = _similarities(pair)
     if semantic is not None:
         lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)

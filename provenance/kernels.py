@@ -4,7 +4,7 @@ Aligning a pair joins the two documents' sorted features twice (stems, trigrams)
 calls (two searchsorted, a repeat, a bincount) a join of a few hundred entries was mostly call
 overhead; compiled, it is one merge. Alignment itself (align.py's steps: copies, the
 order-preserving matching, a dynamic programme, then growing, merging and keeping passages) is one
-compiled call a pair: as NumPy calls and Python loops over a few dozen sentences it cost 0.4 ms a
+compiled call a pair: as NumPy calls and Python loops over a few dozen sentences it cost 0.2 ms a
 pair, mostly overhead. Checking a candidate pair's containment marks one set and counts the other's
 marks, without gathering every partner's shingles into one array first. `cache=True` keeps the
 machine code beside this module, so a process compiles once per installation, not once per run;
