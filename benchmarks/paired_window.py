@@ -56,7 +56,7 @@ def score_window(corpus: Path, store: Path, window: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--old", type=Path, required=True, help="a checkout of the version to compare with")
+    parser.add_argument("--old", type=Path, help="a checkout of the version to compare with")
     parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-210000/documents.jsonl")
     parser.add_argument("--store", type=Path, default=ROOT / "build/corpus-210000/earlier-40")
     parser.add_argument("--window", type=int, default=41)
@@ -68,6 +68,8 @@ def main() -> None:
         os.sched_setaffinity(0, {args.core})
         print(json.dumps(score_window(args.corpus, args.store, args.window)))
         return
+    if args.old is None:
+        parser.error("--old CHECKOUT is required")
     versions = {"old": args.old.resolve(), "new": ROOT}
     lines = ["# Paired window", "", f"Command: `python benchmarks/paired_window.py --old {args.old} --store "
              f"{args.store} --window {args.window}`; CPU seconds of window {args.window} in one process.", "",
@@ -75,8 +77,8 @@ def main() -> None:
     for number in range(1, args.rounds + 1):
         cores = {"old": number % 2, "new": (number + 1) % 2}
         children = {name: subprocess.Popen(
-            [sys.executable, __file__, "--old", str(args.old), "--corpus", str(args.corpus), "--store",
-             str(args.store), "--window", str(args.window), "--core", str(cores[name])],
+            [sys.executable, __file__, "--corpus", str(args.corpus), "--store", str(args.store), "--window",
+             str(args.window), "--core", str(cores[name])],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(path)})
             for name, path in versions.items()}
         found = {name: json.loads(child.communicate()[0].splitlines()[-1]) for name, child in children.items()}

@@ -157,18 +157,23 @@ def _grow(source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: n
                 if k < 0 or k >= n or source[k] < 0 or not _is_anchor(similarity[k], kind[k], lone_rewrite_similarity):
                     continue
                 j = source[k]
-                contained = stems[i, j] / a_stems[i] if a_stems[i] else 0.0
+                contained = _contained(stems[i, j], a_stems[i])
                 if contained >= fragment_containment:
-                    copied = (trigrams[i, j] / a_trigrams[i] if a_trigrams[i] else 0.0) >= verbatim_similarity
+                    copied = _contained(trigrams[i, j], a_trigrams[i]) >= verbatim_similarity
                     source[i], similarity[i], kind[i] = j, contained, VERBATIM if copied else REWRITTEN
                 elif 0 <= j - step < m and trigrams[i, j - step] >= edge_trigrams:
                     edge = j - step
-                    source[i], kind[i] = edge, VERBATIM
-                    similarity[i] = trigrams[i, edge] / a_trigrams[i] if a_trigrams[i] else 0.0
+                    source[i], similarity[i], kind[i] = edge, _contained(trigrams[i, edge], a_trigrams[i]), VERBATIM
                 else:
                     continue
                 grown = True
                 break
+
+
+@numba.njit(cache=True, nogil=True)
+def _contained(shared: int, count: int) -> float:
+    """The share of a sentence's `count` stems (or trigrams) that another sentence holds too."""
+    return shared / count if count else 0.0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -263,5 +268,5 @@ def load() -> None:
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
     similarities(empty_counts, empty_counts, empty, empty, empty)
-    align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.8, 0.35, 0.5, 0.7, 3,
-                    15, 15)
+    align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0.0, 0.0, 0.0, 0,
+                    0, 0)  # the settings' types only: with no sentences it stops at once
