@@ -7,7 +7,7 @@ the classifier said, and kept in `Cleaned.evidence`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlparse
@@ -54,14 +54,16 @@ DOCUMENTS_PER_TASK = 100
 
 
 def clean_batch(
-    documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
+    documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Cleaned]:
-    """Each document cleaned, in order, with the batch's site templates; each page is parsed once."""
+    """Each document cleaned, in order, with the batch's site templates; each page is parsed once.
+    `meanwhile`: this process's own work, done as the engine's workers label the blocks (see Engine)."""
     engine = engine or LocalEngine(1)
     blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK)
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
-    labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK)
+    labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK, meanwhile)
     return [replace(cleaned, blocks=tuple(map(LabelledBlock, own, chances.tolist(), content.tolist())))
             for (cleaned, chances, content), own in zip(labelled, blocks)]
 

@@ -3,6 +3,7 @@
 Every engine maps a top-level function over chunks with one shared argument (the
 model, the settings, the documents) sent once per worker, and returns the results
 in input order; the stages' functions are pure, so every engine gives the same output.
+A map may also be given work of this process's own to do while its tasks run (`meanwhile`).
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ def default_jobs() -> int:
 
 
 class Engine(AbstractContextManager):
-    """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order. `local`: its
-    workers run on this machine, so a task may open this machine's files."""
+    """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order. `meanwhile`, if
+    given, is called once in this process, while the tasks run when they run elsewhere; it must not
+    change what they read. `local`: the workers run on this machine, so a task may open its files."""
 
     local = True
 
-    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
+            meanwhile: Callable[[], object] | None = None) -> list[R]:
         raise NotImplementedError
 
     def __exit__(self, *exc: object) -> None:
@@ -54,8 +57,10 @@ class LocalEngine(Engine):
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or default_jobs())
 
-    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
+            meanwhile: Callable[[], object] | None = None) -> list[R]:
         if self.jobs == 1 or len(items) <= chunk_size:
+            _now(meanwhile)
             return [r for part in chunks(items, chunk_size) for r in _call(task, part, shared)]
         # fork: workers inherit `shared` (model, documents) and the items, so a task is sent as a
         # range of positions and only its results are pickled
@@ -71,11 +76,18 @@ class LocalEngine(Engine):
         gc.disable()
         try:
             with context.Pool(min(self.jobs, len(ranges)), initializer=_share, initargs=(shared, items)) as pool:
-                return [r for result in pool.imap(_run, ranges) for r in result]
+                results = pool.imap(_run, ranges)
+                _now(meanwhile)
+                return [r for result in results for r in result]
         finally:
             if collecting:
                 gc.enable()
             gc.unfreeze()
+
+
+def _now(work: Callable[[], object] | None) -> None:
+    if work is not None:
+        work()
 
 
 def _share(shared: Any, items: Sequence[Any]) -> None:
@@ -112,13 +124,16 @@ class DaskEngine(Engine):
             scheduler = self.cluster.scheduler_address
         self.client = Client(scheduler)
 
-    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int) -> list[R]:
+    def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
+            meanwhile: Callable[[], object] | None = None) -> list[R]:
         parts = chunks(items, chunk_size)
         if not parts:
+            _now(meanwhile)
             return []
         [shared_future] = self.client.scatter([shared], broadcast=True)  # one object, even when it is a list
         futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
                                   pure=False)
+        _now(meanwhile)
         return [r for result in self.client.gather(futures) for r in result]
 
     def __exit__(self, *exc: object) -> None:

@@ -69,12 +69,14 @@ def analyse(
     index: SignatureIndex | None = None,
     earlier: EarlierWindows | None = None,
     fingerprints: Fingerprints | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Analysis:
     """`engine`: where the stages run (default: this process); every engine gives the same result.
     `index`: an archive whose candidate documents join the references. `earlier`: the windows already
     scored (see windows.py), whose candidates take part as sources with their own evidence, unscored.
     A document found in a store is paired only with the documents that found it. `fingerprints`:
-    where the documents' signatures are kept, for a caller that needs them afterwards."""
+    where the documents' signatures are kept, for a caller that needs them afterwards. `meanwhile`: the
+    caller's own work, done in this process while the engine cleans (see Engine)."""
     settings = settings or Settings()
     fingerprints = fingerprints or Fingerprints(settings)
     model = model or load_model()
@@ -82,7 +84,7 @@ def analyse(
     refs = [r for r in references if isinstance(r, Document)]
     documents = [d for d in items if isinstance(d, Document)] + refs
     engine = engine or LocalEngine(1)
-    cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine)}
+    cleaned = {c.document.id: c for c in clean_batch(documents, model, settings, engine, meanwhile)}
     scored = [cleaned[d.id] for d in items if isinstance(d, Document)]
     links: dict[str, list[str]] = {}
     archived: set[str] = set()

@@ -16,8 +16,9 @@ import logging
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -100,28 +101,33 @@ def analyse_windows(
     earlier: EarlierWindows | None = None,
 ) -> Iterator[Analysis]:
     """One Analysis per window of `settings.window_documents` items, in input order. `earlier`: a store
-    of windows scored before these (the caller closes it); by default a new temporary one."""
+    of windows scored before these (the caller closes it; it gets the last window too); by default a
+    new temporary one. A window is stored while the engine cleans the next one, which need not wait."""
     settings = settings or Settings()
     model = model or load_model()
     references = list(references)
     stream = iter(items)
     with ExitStack() as owned:
+        kept = earlier is not None
         if earlier is None:
             tmp = owned.enter_context(tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir))
             earlier = EarlierWindows(Path(tmp), settings)
             owned.callback(earlier.close)
         start, number, signed = time.perf_counter(), 0, Fingerprints(settings)
+        store: Callable[[], None] | None = None  # the last window's documents, not yet stored
         for window in iter(lambda: list(islice(stream, settings.window_documents)), []):
-            analysis = analyse(window, settings, references, model, engine, index, earlier, signed)
+            analysis = analyse(window, settings, references, model, engine, index, earlier, signed, store)
             done = [r.cleaned for r in analysis.results if r.cleaned is not None and not _copy(r, settings)]
-            earlier.add(done, signed)
             signed = signed.only([*done, *analysis.references.values()])  # the next window's likely sources
+            store = partial(earlier.add, done, signed)
             number += 1
             log.info("window %d: %d documents, %d sources from outside it, %.1f s", number, len(window),
                      len(analysis.references), time.perf_counter() - start)
             yield analysis
             del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
             start = time.perf_counter()
+        if store is not None and kept:
+            store()
 
 
 def _copy(result: Result, settings: Settings) -> bool:

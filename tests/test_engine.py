@@ -58,6 +58,22 @@ def test_garbage_collection_is_off_only_in_the_parent_and_only_while_a_pool_runs
     assert gc.isenabled()
 
 
+def _waited(items, event):
+    return [event.wait(timeout=60) for _ in items]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_meanwhile_runs_once_in_this_process_while_the_workers_run(jobs):
+    """A worker waits for what the parent does meanwhile: done after the map, it would time out."""
+    import multiprocessing
+    import os
+
+    event, calls = multiprocessing.get_context("fork").Event(), []
+    meanwhile = lambda: calls.append(os.getpid()) or event.set()  # noqa: E731
+    assert LocalEngine(jobs).map(_waited, list(range(4)), event, 1, meanwhile) == [True] * 4
+    assert calls == [os.getpid()]
+
+
 def _sizes(items, shared):
     return [(type(shared).__name__, len(shared)) for _ in items]
 
@@ -66,7 +82,10 @@ def test_dask_hands_every_task_the_shared_list_whole():
     from provenance.engine import DaskEngine
 
     with DaskEngine(jobs=1) as engine:
-        assert engine.map(_sizes, [0, 1, 2], [[i] for i in range(3000)], 2) == [("list", 3000)] * 3
+        calls = []
+        assert engine.map(_sizes, [0, 1, 2], [[i] for i in range(3000)], 2, lambda: calls.append(1)) == [
+            ("list", 3000)] * 3
+        assert engine.map(_sizes, [], [], 2, lambda: calls.append(2)) == [] and calls == [1, 2]
 
 
 def test_chunks_cover_everything_in_order():

@@ -73,6 +73,19 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fing
     assert minhashes == made(done[::-1])[0] and all((a == b).all() for a, b in zip(sets, made(done[::-1])[1]))
 
 
+def test_a_store_the_caller_gives_gets_every_window_and_a_run_s_own_store_is_not_filled_with_the_last(
+        seeds, tmp_path, monkeypatch):
+    store = EarlierWindows(tmp_path / "earlier", Settings(window_documents=2))
+    list(analyse_windows(read([seeds]), Settings(window_documents=2), earlier=store))
+    stored = [i for i in ("000.txt", "001.txt", "002.txt", "003.txt", "004.txt") if i in store.index]
+    store.close()
+    assert stored[-1] == "004.txt" and len(stored) >= 3  # the last window's too (copies stay out)
+    added = []
+    monkeypatch.setattr(EarlierWindows, "add", lambda self, done, _: added.append([c.document.id for c in done]))
+    list(analyse_windows(read([seeds]), Settings(window_documents=2)))
+    assert len(added) == 2 and "004.txt" not in sum(added, [])
+
+
 def test_the_earlier_windows_store_keeps_no_journal_where_an_index_keeps_one(tmp_path):
     store = EarlierWindows(tmp_path / "earlier", Settings())
     index = SqliteIndex(tmp_path / "kept.idx", Bands.for_settings(Settings()), create=True)
