@@ -91,12 +91,19 @@ def _now(work: Callable[[], object] | None) -> None:
 
 
 def _share(shared: Any, items: Sequence[Any]) -> None:
-    """Pool initializer: what the tasks read, the default SIGTERM (the pool's own way to stop a worker),
-    and garbage collection, which the parent turned off for itself."""
+    """Pool initializer: what the tasks read, how SIGTERM stops a worker, and garbage collection, which
+    the parent turned off for itself."""
     global _shared, _items
     _shared, _items = shared, items
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _stop)
     gc.enable()
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """SIGTERM (the pool's own way to stop a worker, or one sent to the whole process group) unwinds the
+    worker, which lets go of the pool's queue locks: a worker killed outright as it waited for a task
+    kept the task queue's lock, and the parent, stopping the pool, waited for that lock for ever."""
+    raise SystemExit(128 + signum)
 
 
 def _run(job: tuple[Task, int, int]) -> list[Any]:

@@ -74,6 +74,40 @@ def test_meanwhile_runs_once_in_this_process_while_the_workers_run(jobs):
     assert calls == [os.getpid()]
 
 
+GROUP_STOPPED = """
+import signal, sys, time
+from provenance.engine import LocalEngine
+
+def wait(items, _):
+    return [time.sleep(60) if i else i for i in items]
+
+signal.signal(signal.SIGTERM, lambda signum, _: sys.exit(128 + signum))  # as the CLI does
+LocalEngine(2).map(wait, [0, 1], None, 1, lambda: print("running", flush=True))
+"""
+
+
+def test_sigterm_to_the_whole_process_group_stops_the_pool_and_its_parent():
+    """As a scheduler stops a job: one worker has finished its task and waits for another, holding the
+    task queue's lock. Killed outright there, it left the parent waiting for that lock for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-c", GROUP_STOPPED], stdout=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        assert process.stdout.readline() == "running\n"
+        time.sleep(1)  # the first worker is done with its task
+        os.killpg(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stdout.close()
+
+
 def _sizes(items, shared):
     return [(type(shared).__name__, len(shared)) for _ in items]
 
