@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
@@ -63,7 +64,10 @@ class LocalEngine(Engine):
             _now(meanwhile)
             return [r for part in chunks(items, chunk_size) for r in _call(task, part, shared)]
         # fork: workers inherit `shared` (model, documents) and the items, so a task is sent as a
-        # range of positions and only its results are pickled
+        # range of positions and only its results are pickled. concurrent.futures, not
+        # multiprocessing.Pool: a Pool whose worker was killed as it waited for a task (SIGTERM to the
+        # whole process group, as schedulers stop a job) forks another and waits for ever for the
+        # queue lock the dead one held; an executor stops a pool whose worker died
         context = multiprocessing.get_context("fork")
         ranges = [(task, start, min(start + chunk_size, len(items))) for start in range(0, len(items), chunk_size)]
         # this process's heap is left out of garbage collection while the pool runs: collections in the
@@ -75,10 +79,14 @@ class LocalEngine(Engine):
         gc.freeze()
         gc.disable()
         try:
-            with context.Pool(min(self.jobs, len(ranges)), initializer=_share, initargs=(shared, items)) as pool:
-                results = pool.imap(_run, ranges)
+            pool = ProcessPoolExecutor(min(self.jobs, len(ranges)), context, initializer=_share,
+                                       initargs=(shared, items))
+            try:
+                results = pool.map(_run, ranges)
                 _now(meanwhile)
                 return [r for result in results for r in result]
+            finally:  # stopped early (an error, SIGTERM): the tasks not started are dropped
+                pool.shutdown(cancel_futures=True)
         finally:
             if collecting:
                 gc.enable()
@@ -91,19 +99,12 @@ def _now(work: Callable[[], object] | None) -> None:
 
 
 def _share(shared: Any, items: Sequence[Any]) -> None:
-    """Pool initializer: what the tasks read, how SIGTERM stops a worker, and garbage collection, which
-    the parent turned off for itself."""
+    """Pool initializer: what the tasks read, the default SIGTERM (a worker stops at once, not when the
+    parent's handler would let it), and garbage collection, which the parent turned off for itself."""
     global _shared, _items
     _shared, _items = shared, items
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.enable()
-
-
-def _stop(signum: int, _frame: object) -> None:
-    """SIGTERM (the pool's own way to stop a worker, or one sent to the whole process group) unwinds the
-    worker, which lets go of the pool's queue locks: a worker killed outright as it waited for a task
-    kept the task queue's lock, and the parent, stopping the pool, waited for that lock for ever."""
-    raise SystemExit(128 + signum)
 
 
 def _run(job: tuple[Task, int, int]) -> list[Any]:

@@ -88,7 +88,7 @@ LocalEngine(2).map(wait, [0, 1], None, 1, lambda: print("running", flush=True))
 
 def test_sigterm_to_the_whole_process_group_stops_the_pool_and_its_parent():
     """As a scheduler stops a job: one worker has finished its task and waits for another, holding the
-    task queue's lock. Killed outright there, it left the parent waiting for that lock for ever."""
+    task queue's lock. With multiprocessing.Pool the parent then waited for that lock for ever."""
     import os
     import signal
     import subprocess
