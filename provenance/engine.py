@@ -82,10 +82,12 @@ class LocalEngine(Engine):
             pool = ProcessPoolExecutor(min(self.jobs, len(ranges)), context, initializer=_share,
                                        initargs=(shared, items))
             try:
-                results = pool.map(_run, ranges)
+                futures = [pool.submit(_run, job) for job in ranges]
                 _now(meanwhile)
-                return [r for result in results for r in result]
-            finally:  # stopped early (an error, SIGTERM): the tasks not started are dropped
+                return [r for future in futures for r in future.result()]
+            finally:  # stopped early (an error, SIGTERM): the executor drops the tasks not started (not
+                # this thread, as executor.map would: on Python 3.11 its manager thread then fails on a
+                # future cancelled under it if the pool broke, CPython gh-107219)
                 pool.shutdown(cancel_futures=True)
         finally:
             if collecting:
