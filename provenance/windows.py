@@ -101,14 +101,15 @@ def analyse_windows(
     earlier: EarlierWindows | None = None,
 ) -> Iterator[Analysis]:
     """One Analysis per window of `settings.window_documents` items, in input order. `earlier`: a store
-    of windows scored before these (the caller closes it; it gets the last window too); by default a
-    new temporary one. A window is stored while the engine cleans the next one, which need not wait."""
+    of windows scored before these (the caller closes it; it gets the last window too once the stream
+    is read to its end); by default a new temporary one. A window is stored while the engine cleans
+    the next one, which need not wait."""
     settings = settings or Settings()
     model = model or load_model()
     references = list(references)
     stream = iter(items)
     with ExitStack() as owned:
-        kept = earlier is not None
+        given = earlier is not None
         if earlier is None:
             tmp = owned.enter_context(tempfile.TemporaryDirectory(prefix="provenance-windows-", dir=workdir))
             earlier = EarlierWindows(Path(tmp), settings)
@@ -126,7 +127,7 @@ def analyse_windows(
             yield analysis
             del analysis  # before the next window: the caller should let go of it too (see cli._Scoring)
             start = time.perf_counter()
-        if store is not None and kept:
+        if store is not None and given:
             store()
 
 
