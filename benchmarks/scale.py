@@ -11,22 +11,29 @@ page tables, which every 0.2 s took 16 % of a core in kernel time (10.7 s of sys
 under the peak of all of them. The command runs with `--verbose`;
 its log (one line a window) goes to score.log beside the corpus, the peak memory so far to
 score.memory every 10 s, and the table gives the seconds of the first and the last full
-window, which show whether a window's cost grows with the stream before it.
+window, which show whether a window's cost grows with the stream before it. At each new log line
+score.cpu gets the CPU seconds so far (from /proc: the command's user and system time, its reaped
+workers' time) and the share of the machine's time the hypervisor took since the line before
+(steal), so a slow window tells whether the code or the machine was slow.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from bench_report import calibration, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 1.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def tree_pss(pid: int) -> int:
@@ -44,23 +51,49 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], log: Path) -> tuple[float, int]:
-    """(seconds, peak bytes); the peak so far is also written every 10 s to `log` with the suffix
-    .memory (seconds, GiB), so a run stopped before its end still tells its memory."""
-    start = time.perf_counter()
-    with log.open("w") as stderr, log.with_suffix(".memory").open("w") as memory:
+def cpu_seconds(pid: int) -> tuple[float, float, float]:
+    """(user, system, reaped children's user + system) seconds of `pid`, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    user, system, children_user, children_system = (int(f) / CLOCK_TICKS for f in fields[11:15])
+    return user, system, children_user + children_system
+
+
+def steal_ticks() -> tuple[int, int]:
+    """(ticks stolen by the hypervisor, all ticks) of the whole machine, from /proc/stat."""
+    ticks = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return ticks[7], sum(ticks)
+
+
+def measure(command: list[str], log: Path) -> tuple[float, float, int]:
+    """(seconds, CPU seconds of all its processes, peak bytes); the peak so far is also written every
+    10 s to `log` with the suffix .memory (seconds, GiB), so a run stopped before its end still tells
+    its memory, and the CPU at each new log line to the suffix .cpu (log lines, seconds, user, system,
+    workers so far; the percentage of the machine's time stolen since the line before)."""
+    start, (stolen, ticks), before = time.perf_counter(), steal_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with (log.open("w") as stderr, log.with_suffix(".memory").open("w") as memory,
+          log.with_suffix(".cpu").open("w") as cpu):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
-        peak, written = 0, start
+        peak, written, lines = 0, start, 0
         while process.poll() is None:
             peak = max(peak, tree_pss(process.pid))
             if time.perf_counter() - written >= 10:
                 written = time.perf_counter()
                 memory.write(f"{written - start:.0f} {peak / 2**30:.3f}\n")
                 memory.flush()
+            if (now := log.read_bytes().count(b"\n")) > lines:
+                with suppress(OSError):
+                    user, system, workers = cpu_seconds(process.pid)
+                    (stolen_now, ticks_now), lines = steal_ticks(), now
+                    cpu.write(f"{lines} {time.perf_counter() - start:.1f} {user:.2f} {system:.2f} {workers:.2f} "
+                              f"{100 * (stolen_now - stolen) / max(ticks_now - ticks, 1):.2f}\n")
+                    stolen, ticks = stolen_now, ticks_now
+                    cpu.flush()
             time.sleep(SAMPLE_SECONDS)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    return time.perf_counter() - start, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - start, used, peak
 
 
 def window_seconds(log: Path) -> list[float]:
@@ -83,23 +116,24 @@ def main() -> None:
         if not (corpus / "documents.jsonl").is_file():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "derivation_corpus.py"), "--data", str(args.data),
                             "--documents", str(size), "--seed", "0", "--out", str(corpus)], check=True)
-        seconds, peak = measure([sys.executable, "-m", "provenance", "--verbose", "score", str(corpus / "documents.jsonl"),
-                                 "-f", "jsonl", "-o", str(corpus / "scores.jsonl")], corpus / "score.log")
+        command = [sys.executable, "-m", "provenance", "--verbose", "score", str(corpus / "documents.jsonl"),
+                   "-f", "jsonl", "-o", str(corpus / "scores.jsonl")]
+        seconds, used, peak = measure(command, corpus / "score.log")
         windows = window_seconds(corpus / "score.log")
-        rows.append((size, seconds, peak, windows))
-        print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  peak {peak / 2**30:.2f} GiB  "
-              f"windows {windows[0]:.0f} s … {windows[-1]:.0f} s", flush=True)
+        rows.append((size, seconds, used, peak, windows))
+        print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  CPU {used:.0f} s  "
+              f"peak {peak / 2**30:.2f} GiB  windows {windows[0]:.0f} s … {windows[-1]:.0f} s", flush=True)
     lines = ["# End-to-end `provenance score` on generated corpora", "",
              f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` (2 cores, all used; "
              "corpus generation not timed; windows of `window_documents` = 5,000).", "",
              f"Calibration (`bench_report.calibration`, a fixed pure-Python loop): {before:.2f} s before the runs, "
              f"{calibration():.2f} s after; compare runs of other days by it.", "",
-             "| documents | seconds | documents/s | peak memory (GiB PSS, all processes) | time × vs previous "
-             "| full windows | first, last window (s) |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
-    for i, (size, seconds, peak, windows) in enumerate(rows):
+             "| documents | seconds | documents/s | CPU s (all processes) | peak memory (GiB PSS, all processes) "
+             "| time × vs previous | full windows | first, last window (s) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for i, (size, seconds, used, peak, windows) in enumerate(rows):
         growth = f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else ""
-        lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {peak / 2**30:.2f} | {growth} "
+        lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {used:.0f} | {peak / 2**30:.2f} | {growth} "
                      f"| {len(windows)} | {windows[0]:.0f}, {windows[-1]:.0f} |")
     publish(lines, args.out)
 
