@@ -90,7 +90,7 @@ def main(
     # 10 took a late window's full collections from 18 (5.5 s of collecting) to 2 (2.3 s). A young
     # collection every 20,000 new objects, not 700 (forked workers inherit it): a window makes hundreds
     # of thousands that live as long as it does, each collected again and again as it aged. On the
-    # first six windows of the 1M corpus this process then spent 2.4–3.1 s collecting, not 5.1–7.1 s
+    # first six windows of the 1M corpus this process then spent 2.5–3.2 s collecting, not 5.1–7.1 s
     _, second, _ = gc.get_threshold()
     gc.set_threshold(20_000, second, 100)
 
