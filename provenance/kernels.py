@@ -6,9 +6,11 @@ overhead; compiled, it is one merge. Alignment itself (align.py's steps: copies,
 order-preserving matching, a dynamic programme, then growing, merging and keeping passages) is one
 compiled call a pair: as NumPy calls and Python loops over a few dozen sentences it cost 0.2 ms a
 pair, mostly overhead. Checking a candidate pair's containment marks one set and counts the other's
-marks, without gathering every partner's shingles into one array first. `cache=True` keeps the
-machine code beside this module, so a process compiles once per installation, not once per run;
-this module is imported only by the stages that compare documents (numba takes 0.4 s to import).
+marks, without gathering every partner's shingles into one array first. An index's query counts
+each member of a signature's buckets once, where sorting them all cost more as the buckets filled.
+`cache=True` keeps the machine code beside this module, so a process compiles once per installation,
+not once per run; this module is imported only by the stages that compare documents (numba takes
+0.4 s to import).
 """
 
 from __future__ import annotations
@@ -60,6 +62,34 @@ def shared_shares(pairs: np.ndarray, ranks: np.ndarray, starts: np.ndarray, coun
             shared += marked[ranks[p]]
         out[k] = shared / max(min(starts[x + 1] - starts[x], starts[y + 1] - starts[y]), 1)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def most_shared(members: np.ndarray, starts: np.ndarray, excluded: np.ndarray,
+                limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each question q, whose LSH buckets hold `members[starts[q]:starts[q + 1]]` (band by band): its
+    distinct members not `excluded`, those in the most of its buckets first, ties in the order first
+    found, at most `limit` (all when negative), as (question, member) rows. One count a member, where
+    sorting every (question, member) pair cost more as an index's buckets filled."""
+    counts = np.zeros(excluded.size, np.int64)
+    questions, kept = np.empty(members.size, np.int64), np.empty(members.size, np.int64)
+    k = 0
+    for q in range(starts.size - 1):
+        found = members[starts[q]:starts[q + 1]]
+        distinct = np.empty(found.size, np.int64)
+        d = 0
+        for n in found:
+            if counts[n] == 0 and not excluded[n]:
+                distinct[d] = n
+                d += 1
+            counts[n] += 1
+        distinct = distinct[:d]
+        order = np.argsort(-counts[distinct], kind="mergesort")  # stable: ties stay in the order found
+        for o in order[:d if limit < 0 else min(d, limit)]:
+            questions[k], kept[k] = q, distinct[o]
+            k += 1
+        counts[found] = 0
+    return questions[:k], kept[:k]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -266,6 +296,7 @@ def load() -> None:
     empty = np.zeros(0, np.int64)
     shared_counts(empty, empty, 0, empty, empty, 0)
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
+    most_shared(empty, np.zeros(1, np.int64), np.zeros(0, np.bool_), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
     similarities(empty_counts, empty_counts, empty, empty, empty)
     align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0.0, 0.0, 0.0, 0,

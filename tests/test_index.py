@@ -12,15 +12,19 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from provenance import Document
+from provenance.arrays import split_groups
 from provenance.cli import app
 from provenance.engine import LocalEngine
 from provenance.index import (
@@ -32,7 +36,9 @@ from provenance.index import (
     archive_sources,
     jaccard,
     open_index,
+    ranked,
 )
+from provenance.kernels import most_shared
 from provenance.settings import Settings
 from provenance.signatures import stacked
 from provenance.types import Cleaned, Evidence, Sentence
@@ -200,6 +206,32 @@ def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_buc
     [found] = _query(index, [_minhash(range(100))])
     assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
     assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
+    index.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), max_size=40), max_size=5), st.frozensets(st.integers(0, 30)),
+       st.integers(-1, 8))
+def test_the_sqlite_query_kernel_ranks_as_ranked_does(questions, excluded, limit):
+    members = np.array([n for found in questions for n in found], dtype=np.int64)
+    starts = np.cumsum([0] + [len(found) for found in questions])
+    mask = np.zeros(31, dtype=bool)
+    mask[list(excluded)] = True
+    asking, kept = most_shared(members, starts, mask, limit)
+    expected = [[n for n in ranked(Counter(found)) if n not in excluded][:None if limit < 0 else limit]
+                for found in questions]
+    assert split_groups(kept.tolist(), asking, len(questions)) == expected
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_a_query_leaves_out_what_it_is_told_and_stops_at_its_limit(tmp_path, request, store):
+    location = request.getfixturevalue("redis_url") if store == "redis" else str(tmp_path / "limited.idx")
+    index = open_index(location, Settings(), create=True)
+    index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(10)])
+    asked = stacked([_minhash(range(100))], Settings().num_perm)
+    [everything] = index.query(asked)
+    assert sorted(everything) == [f"copy{i:03d}" for i in range(10)]
+    assert index.query(asked, 3, {"copy001", "nowhere"}) == [[i for i in everything if i != "copy001"][:3]]
     index.close()
 
 

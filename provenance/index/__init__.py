@@ -14,7 +14,7 @@ import json
 import os
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Protocol
@@ -84,9 +84,9 @@ class SignatureIndex(Protocol):
 
     def __contains__(self, doc_id: object) -> bool: ...
 
-    def query(self, values: np.ndarray) -> list[list[str]]:
+    def query(self, values: np.ndarray, limit: int | None = None, exclude: Collection[str] = ()) -> list[list[str]]:
         """For each row of hash values (see `stacked`), the ids sharing a band with it, most shared bands
-        first (see `ranked`)."""
+        first (see `ranked`), those of `exclude` left out, at most `limit`."""
         ...
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
@@ -210,6 +210,10 @@ def archive_sources(
     matrix = stacked(fingerprints(batch, engine)[0], settings.num_perm)
     lookup = _Lookup(index, frozenset(c.document.id for c in batch), settings)
     runner = engine if engine is not None and engine.local else LocalEngine(1)
+    # imported here, not at the top: numba is only for the commands that compare documents
+    from ..kernels import load
+
+    load()  # before the pools fork (see kernels.py)
     chosen = runner.map(_look_up, matrix, lookup, BATCH)
     return {cleaned.document.id: ids for cleaned, ids in zip(batch, chosen)}
 
@@ -235,7 +239,7 @@ class _Lookup:
 
 def _look_up(matrix: np.ndarray, lookup: _Lookup) -> list[list[str]]:
     """The chosen candidates of a part of the batch, given as rows of hash values."""
-    queried = [[i for i in ids if i not in lookup.own][:BUCKET] for ids in lookup.index.query(matrix)]
+    queried = lookup.index.query(matrix, BUCKET, lookup.own)
     return _most_similar(matrix, queried, lookup.index, lookup.settings)
 
 

@@ -8,7 +8,7 @@ which happens after its LSH insert, so a re-run after a kill completes it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import partial
 
 import numpy as np
@@ -68,14 +68,14 @@ class RedisIndex:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.redis.hexists(self.docs, doc_id))
 
-    def query(self, values: np.ndarray) -> list[list[str]]:
+    def query(self, values: np.ndarray, limit: int | None = None, exclude: Collection[str] = ()) -> list[list[str]]:
         """Band by band through datasketch's hash tables, the lookups `MinHashLSH.query` makes, counting hits."""
         found = []
         for bands in self.bands.keys(values).tolist():
             hits: Counter[str] = Counter()
             for table, key in zip(self.lsh.hashtables, bands):
                 hits.update(member.decode() for member in table.get(key))
-            found.append(ranked(hits))
+            found.append([i for i in ranked(hits) if i not in exclude][:limit])
         return found
 
     def documents(self, ids: Sequence[str]) -> list[Document]:

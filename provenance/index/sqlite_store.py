@@ -1,21 +1,22 @@
 """The embedded index: one SQLite file, crash-safe because every batch is one transaction.
 
 Each LSH bucket is one row holding the numbers of the first BUCKET documents added to it (decimal,
-space-separated): a query is one primary-key lookup per band. With a row per band entry, a query read
-1,200 rows on 50,000 documents, and it was what made each window of a long stream slower.
+space-separated): a query looks up one row per band. With a row per band entry, a query read 1,200 rows
+on 50,000 documents, and it was what made each window of a long stream slower. Buckets fill as an index
+grows, so what a query costs beyond its look-ups (ranking every member) is compiled (kernels.py).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from ..arrays import split_groups
+from ..arrays import expand_ranges, split_groups
 from ..signatures import hash_matrix, stacked, to_bytes
 from ..types import Document
 from . import (
@@ -58,7 +59,6 @@ class SqliteIndex:
             if not readonly:
                 self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
-            self._query: str | None = None
         except sqlite3.DatabaseError as exc:
             raise IndexStoreError(f"{self.path} is not a provenance index: {exc}") from exc
 
@@ -96,25 +96,42 @@ class SqliteIndex:
     def __contains__(self, doc_id: object) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
-    def query(self, values: np.ndarray) -> list[list[str]]:
-        """At most BUCKET documents a band, the earliest added; one statement reads all the buckets of
-        a signature, and the ids of all signatures are read together. Ties keep `ranked`'s order:
-        first seen, band by band."""
-        if self._query is None:
-            read = "SELECT band, numbers FROM buckets WHERE band = ? AND key = ?"
-            self._query = " UNION ALL ".join([read] * self.bands.b)
-        found = []
-        for bands in self.bands.keys(values).tolist():
-            buckets = sorted(self.db.execute(self._query, [v for pair in enumerate(bands) for v in pair]))
-            found.append(" ".join(n for _, n in buckets))
-        numbers = np.fromstring(" ".join(filter(None, found)), dtype=np.int64, sep=" ")
-        asking = np.repeat(np.arange(len(found)), [text.count(" ") + 1 if text else 0 for text in found])
-        base = int(numbers.max(initial=0)) + 1
-        # one key per (signature, document): how many bands they share, and where the document was first seen
-        keys, first, shared = np.unique(asking * base + numbers, return_index=True, return_counts=True)
-        asking, numbers = np.divmod(keys[np.lexsort((first, -shared, keys // base))], base)  # as `ranked` orders
-        ids = self._rows("documents", "id", np.unique(numbers).tolist(), key="number")
-        return split_groups([ids[n] for n in numbers.tolist()], asking, len(found))
+    def query(self, values: np.ndarray, limit: int | None = None, exclude: Collection[str] = ()) -> list[list[str]]:
+        """At most BUCKET documents a band, the earliest added. Ties keep `ranked`'s order: first seen,
+        band by band. Only the ids kept are read."""
+        excluded = list(self._rows("documents", "number", list(exclude)).values())
+        return [ids for start in range(0, len(values), BATCH)
+                for ids in self._query(values[start:start + BATCH], excluded, -1 if limit is None else limit)]
+
+    def _query(self, values: np.ndarray, excluded: list[int], limit: int) -> list[list[str]]:
+        """One statement a band reads the buckets of all `values`, in key order, so that neighbouring
+        buckets share the pages read: a statement a signature, looking up each of its bands, took 1.4–1.8
+        times as long."""
+        # numba only for the commands that compare documents (see kernels.py)
+        from ..kernels import most_shared
+
+        keys = self.bands.keys(values)
+        texts: list[str] = []
+        read = np.full(keys.shape, -1)  # which of `texts` each signature's band reads, if its bucket exists
+        for band, column in enumerate(keys.T.tolist()):
+            asked = sorted(set(column))
+            found = dict(self.db.execute(f"SELECT key, numbers FROM buckets WHERE band = ? AND key IN "
+                                         f"({','.join('?' * len(asked))})", [band, *asked]))
+            position = {key: len(texts) + n for n, key in enumerate(found)}
+            texts += found.values()
+            read[:, band] = [position.get(key, -1) for key in column]
+        numbers = np.fromstring(" ".join(texts), dtype=np.int64, sep=" ")
+        sizes = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
+        offsets = np.cumsum(sizes) - sizes
+        signature, band = np.nonzero(read >= 0)  # signature by signature, band by band
+        buckets = read[signature, band]
+        members = numbers[expand_ranges(offsets[buckets], sizes[buckets])]
+        starts = np.concatenate([[0], np.cumsum(np.bincount(signature, sizes[buckets], len(values)))]).astype(np.int64)
+        left_out = np.zeros(int(members.max(initial=-1)) + 1, dtype=bool)
+        left_out[[n for n in excluded if n < left_out.size]] = True
+        asking, kept = most_shared(members, starts, left_out, limit)
+        ids = self._rows("documents", "id", np.unique(kept).tolist(), key="number")
+        return split_groups([ids[n] for n in kept.tolist()], asking, len(values))
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows = self._rows("documents", "document", ids)
