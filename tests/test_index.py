@@ -231,7 +231,13 @@ def test_a_query_leaves_out_what_it_is_told_and_stops_at_its_limit(tmp_path, req
     asked = stacked([_minhash(range(100))], Settings().num_perm)
     [everything] = index.query(asked)
     assert sorted(everything) == [f"copy{i:03d}" for i in range(10)]
-    assert index.query(asked, 3, {"copy001", "nowhere"}) == [[i for i in everything if i != "copy001"][:3]]
+    index.add([Entry(Document("other", "-"), _minhash(range(500, 600)))])
+    [some] = index.query(asked, 3, {"copy001", "nowhere"})
+    assert some == [i for i in everything if i != "copy001"][:3]
+    again = open_index(location, Settings())  # nothing read before: what a query keeps must be the same
+    assert np.array_equal(index.hashvalues([*some, "other", "copy001"]), again.hashvalues([*some, "other", "copy001"]))
+    assert not np.array_equal(*index.hashvalues(["other", "copy001"]))
+    again.close()
     index.close()
 
 

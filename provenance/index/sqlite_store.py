@@ -59,6 +59,7 @@ class SqliteIndex:
             if not readonly:
                 self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
+            self._signatures: dict[str, bytes] = {}
         except sqlite3.DatabaseError as exc:
             raise IndexStoreError(f"{self.path} is not a provenance index: {exc}") from exc
 
@@ -130,16 +131,19 @@ class SqliteIndex:
         left_out = np.zeros(int(members.max(initial=-1)) + 1, dtype=bool)
         left_out[[n for n in excluded if n < left_out.size]] = True
         asking, kept = most_shared(members, starts, left_out, limit)
-        ids = self._rows("documents", "id", np.unique(kept).tolist(), key="number")
-        return split_groups([ids[n] for n in kept.tolist()], asking, len(values))
+        rows = {number: (doc_id, signature) for number, doc_id, signature in select_in(
+            self.db, "SELECT number, id, signature FROM documents WHERE number IN", np.unique(kept).tolist())}
+        self._signatures = dict(rows.values())  # in the rows already read, and what a caller reads next
+        return split_groups([rows[n][0] for n in kept.tolist()], asking, len(values))
 
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows = self._rows("documents", "document", ids)
         return [decode_document(rows[i]) for i in ids if i in rows]
 
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
-        rows = self._rows("documents", "signature", ids)
-        return hash_matrix([rows[i] for i in ids], self.bands.num_perm)
+        """Those of the last batch a query returned are not read again (see `_query`)."""
+        rows = self._rows("documents", "signature", [i for i in ids if i not in self._signatures])
+        return hash_matrix([rows[i] if i in rows else self._signatures[i] for i in ids], self.bands.num_perm)
 
     def _rows(self, table: str, column: str, keys: Sequence[str] | Sequence[int], key: str = "id") -> dict:
         return dict(select_in(self.db, f"SELECT {key}, {column} FROM {table} WHERE {key} IN", keys))
