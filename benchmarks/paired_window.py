@@ -71,8 +71,9 @@ def main() -> None:
     if args.old is None:
         parser.error("--old CHECKOUT is required")
     versions = {"old": args.old.resolve(), "new": ROOT}
-    lines = ["# Paired window", "", f"Command: `python benchmarks/paired_window.py --old {args.old} --store "
-             f"{args.store} --window {args.window}`; CPU seconds of window {args.window} in one process.", "",
+    lines = ["# Paired window", "", f"Command: `python benchmarks/paired_window.py --old {args.old} --corpus "
+             f"{args.corpus} --store {args.store} --window {args.window}`; CPU seconds of window {args.window} in "
+             "one process.", "",
              "| round | old (core) | new (core) | scores (old, new) |", "|---:|---:|---:|---|"]
     for number in range(1, args.rounds + 1):
         cores = {"old": number % 2, "new": (number + 1) % 2}
