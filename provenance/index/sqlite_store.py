@@ -124,14 +124,14 @@ class SqliteIndex:
         numbers = np.fromstring(" ".join(texts), dtype=np.int64, sep=" ")
         sizes = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
         offsets = np.cumsum(sizes) - sizes
-        signature, band = np.nonzero(read >= 0)  # signature by signature, band by band
-        buckets = read[signature, band]
+        buckets = read[read >= 0]  # signature by signature, band by band
         members = numbers[expand_ranges(offsets[buckets], sizes[buckets])]
-        starts = np.concatenate([[0], np.cumsum(np.bincount(signature, sizes[buckets], len(values)))]).astype(np.int64)
+        per_signature = np.bincount(np.nonzero(read >= 0)[0], sizes[buckets], len(values)).astype(np.int64)
+        starts = np.concatenate([[0], np.cumsum(per_signature)])
         left_out = np.zeros(int(members.max(initial=-1)) + 1, dtype=bool)
         left_out[[n for n in excluded if n < left_out.size]] = True
         asking, kept = most_shared(members, starts, left_out, limit)
-        rows = {number: (doc_id, signature) for number, doc_id, signature in select_in(
+        rows = {number: (doc_id, blob) for number, doc_id, blob in select_in(
             self.db, "SELECT number, id, signature FROM documents WHERE number IN", np.unique(kept).tolist())}
         self._signatures = dict(rows.values())  # in the rows already read, and what a caller reads next
         return split_groups([rows[n][0] for n in kept.tolist()], asking, len(values))
