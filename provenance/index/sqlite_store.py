@@ -124,9 +124,10 @@ class SqliteIndex:
         numbers = np.fromstring(" ".join(texts), dtype=np.int64, sep=" ")
         sizes = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
         offsets = np.cumsum(sizes) - sizes
-        buckets = read[read >= 0]  # signature by signature, band by band
+        stored = read >= 0
+        buckets = read[stored]  # signature by signature, band by band
         members = numbers[expand_ranges(offsets[buckets], sizes[buckets])]
-        per_signature = np.bincount(np.nonzero(read >= 0)[0], sizes[buckets], len(values)).astype(np.int64)
+        per_signature = np.bincount(np.nonzero(stored)[0], sizes[buckets], len(values)).astype(np.int64)
         starts = np.concatenate([[0], np.cumsum(per_signature)])
         left_out = np.zeros(int(members.max(initial=-1)) + 1, dtype=bool)
         left_out[[n for n in excluded if n < left_out.size]] = True
