@@ -12,6 +12,8 @@ import time
 from dataclasses import asdict, replace
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import provenance.index
@@ -23,7 +25,8 @@ from provenance.engine import LocalEngine
 from provenance.index import Bands, Fingerprints
 from provenance.index.sqlite_store import SqliteIndex
 from provenance.signatures import signatures
-from provenance.windows import EarlierWindows, _decode, analyse_windows
+from provenance.types import Cleaned, Evidence, Sentence
+from provenance.windows import EarlierWindows, _decode, _encode, analyse_windows
 
 from .test_pipeline import check_seed_verdicts
 
@@ -217,3 +220,16 @@ def test_windows_on_two_workers_score_as_one_process(seeds, monkeypatch):
         assert _scores(analyse_windows(read([seeds]), settings, engine=engine)) == one
     assert len(one) == 5
 
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()))  # lone surrogates too: a JSONL line may carry one
+
+
+@given(ANY_TEXT, st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(0, 2**40))),
+       st.one_of(st.none(), ANY_TEXT), st.lists(ANY_TEXT, max_size=3).map(tuple), st.booleans())
+def test_a_stored_document_reads_back_as_it_was_cleaned(text, spans, title, credits, on_agency_site):
+    document = Document("a\ud800.txt", "folder/a\ud800.txt", title=title, date="2026-12-03")
+    sentences = tuple(Sentence(i, start, end, text[start:end], tokens) for i, (start, end, tokens) in enumerate(spans))
+    evidence = Evidence("AP", title, credits, credits, on_agency_site)
+    cleaned = Cleaned(document, (), text, sentences, evidence)
+    assert _decode(_encode(cleaned)) == cleaned
