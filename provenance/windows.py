@@ -11,6 +11,7 @@ feed a crawl oldest first.
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import time
@@ -21,7 +22,6 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-import msgpack
 import numpy as np
 
 from .boilerplate import BoilerplateModel, load_model
@@ -77,16 +77,14 @@ class EarlierWindows:
 
 
 def _encode(cleaned: Cleaned) -> bytes:
-    """msgpack, not JSON: a late window reads back thousands of sources in this process, and JSON parsed
-    their sentence spans ten times as slowly. A lone surrogate (a JSONL line may carry one) passes through."""
     document = {k: v for k, v in vars(cleaned.document).items() if k not in ("text", "html")}  # plain values
     spans = [(s.start, s.end, s.tokens) for s in cleaned.sentences]
-    data = msgpack.packb([document, cleaned.text, spans, vars(cleaned.evidence)], unicode_errors="surrogatepass")
+    data = json.dumps([document, cleaned.text, spans, vars(cleaned.evidence)]).encode()
     return zlib.compress(data, 1)  # the fastest level: the store lives for one run
 
 
 def _decode(data: bytes) -> Cleaned:
-    document, text, spans, evidence = msgpack.unpackb(zlib.decompress(data), unicode_errors="surrogatepass")
+    document, text, spans, evidence = json.loads(zlib.decompress(data))
     sentences = tuple(Sentence(i, start, end, text[start:end], tokens) for i, (start, end, tokens) in enumerate(spans))
     evidence = Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in evidence.items()})
     return Cleaned(Document(**document), (), text, sentences, evidence)
