@@ -221,7 +221,6 @@ def test_windows_on_two_workers_score_as_one_process(seeds, monkeypatch):
     assert len(one) == 5
 
 
-
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()))  # lone surrogates too: a JSONL line may carry one
 
 
