@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 	$(BIN)/python benchmarks/signatures.py --data $(DATA) --out benchmarks/signatures.md
-	$(BIN)/python benchmarks/scale.py --data $(DATA) --sizes 10000 100000 --out benchmarks/scale.md
+	$(BIN)/python benchmarks/scale.py --data $(DATA) --sizes 10000 100000 --again --out benchmarks/scale.md
 	$(BIN)/python benchmarks/late_windows.py --corpus build/corpus-100000/documents.jsonl --out benchmarks/late_windows.md
 	$(MAKE) bench-dedup
 

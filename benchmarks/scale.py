@@ -14,7 +14,10 @@ score.memory every 10 s, and the table gives the seconds of the first and the la
 window, which show whether a window's cost grows with the stream before it. At each new log line
 score.cpu gets the CPU seconds so far (from /proc: the command's user and system time, its reaped
 workers' time) and the share of the machine's time the hypervisor took since the line before
-(steal), so a slow window tells whether the code or the machine was slow.
+(steal), so a slow window tells whether the code or the machine was slow. With `--again` the first
+size is scored once more after the last (its files get the suffix -again), and the last size's
+growth is given against both runs and their mean: on this machine two 100k runs an hour apart took
+257 and 288 s, which moved the 100k → 1M ratio by ±6 %.
 """
 
 from __future__ import annotations
@@ -109,22 +112,26 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--again", action="store_true",
+                        help="score the first size once more after the last, and give the last's growth against both")
     args = parser.parse_args()
     rows, before = [], calibration()
-    for size in args.sizes:
+    for number, size in enumerate([*args.sizes, *args.sizes[:1]] if args.again else args.sizes):
+        again = "-again" if number == len(args.sizes) else ""  # beside the first run's files, not over them
         corpus = args.work / f"corpus-{size}"
         if not (corpus / "documents.jsonl").is_file():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "derivation_corpus.py"), "--data", str(args.data),
                             "--documents", str(size), "--seed", "0", "--out", str(corpus)], check=True)
         command = [sys.executable, "-m", "provenance", "--verbose", "score", str(corpus / "documents.jsonl"),
-                   "-f", "jsonl", "-o", str(corpus / "scores.jsonl")]
-        seconds, used, peak = measure(command, corpus / "score.log")
-        windows = window_seconds(corpus / "score.log")
+                   "-f", "jsonl", "-o", str(corpus / f"scores{again}.jsonl")]
+        seconds, used, peak = measure(command, corpus / f"score{again}.log")
+        windows = window_seconds(corpus / f"score{again}.log")
         rows.append((size, seconds, used, peak, windows))
         print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  CPU {used:.0f} s  "
               f"peak {peak / 2**30:.2f} GiB  windows {windows[0]:.0f} s … {windows[-1]:.0f} s", flush=True)
     lines = ["# End-to-end `provenance score` on generated corpora", "",
-             f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}` (2 cores, all used; "
+             f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))}{' --again' * args.again}` "
+             "(2 cores, all used; "
              "corpus generation not timed; windows of `window_documents` = 5,000).", "",
              f"Calibration (`bench_report.calibration`, a fixed pure-Python loop): {before:.2f} s before the runs, "
              f"{calibration():.2f} s after; compare runs of other days by it.", "",
@@ -132,9 +139,17 @@ def main() -> None:
              "| time × vs previous | full windows | first, last window (s) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for i, (size, seconds, used, peak, windows) in enumerate(rows):
-        growth = f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else ""
+        growth = ("the first size again" if i == len(args.sizes) else
+                  f"{seconds / rows[i - 1][1]:.1f}× for {size / rows[i - 1][0]:.1f}× documents" if i else "")
         lines.append(f"| {size:,} | {seconds:.0f} | {size / seconds:.1f} | {used:.0f} | {peak / 2**30:.2f} | {growth} "
                      f"| {len(windows)} | {windows[0]:.0f}, {windows[-1]:.0f} |")
+    if len(rows) > len(args.sizes) > 1:
+        (first, *_, last, second) = rows
+        lines += ["", f"The machine's speed moves within an hour, so the first size ran before and after the "
+                  f"others: {last[0]:,} documents took {last[1] / first[1]:.1f}× the time of its first run, "
+                  f"{last[1] / second[1]:.1f}× its second, **{2 * last[1] / (first[1] + second[1]):.1f}× their "
+                  f"mean** (CPU: {last[2] / first[2]:.1f}×, {last[2] / second[2]:.1f}×, "
+                  f"{2 * last[2] / (first[2] + second[2]):.1f}×)."]
     publish(lines, args.out)
 
 
