@@ -124,8 +124,9 @@ def main() -> None:
                             "--documents", str(size), "--seed", "0", "--out", str(corpus)], check=True)
         command = [sys.executable, "-m", "provenance", "--verbose", "score", str(corpus / "documents.jsonl"),
                    "-f", "jsonl", "-o", str(corpus / f"scores{again}.jsonl")]
-        seconds, used, peak = measure(command, corpus / f"score{again}.log")
-        windows = window_seconds(corpus / f"score{again}.log")
+        log = corpus / f"score{again}.log"
+        seconds, used, peak = measure(command, log)
+        windows = window_seconds(log)
         rows.append((size, seconds, used, peak, windows))
         print(f"{size:>9,} documents  {seconds:8.1f} s  {size / seconds:7.1f} docs/s  CPU {used:.0f} s  "
               f"peak {peak / 2**30:.2f} GiB  windows {windows[0]:.0f} s … {windows[-1]:.0f} s", flush=True)
