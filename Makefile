@@ -31,12 +31,14 @@ test-semantic:
 
 model: $(STAMP)
 	$(BIN)/provenance model train --data $(DATA) --out models
+	$(BIN)/python -m provenance.reuse_training --data $(DATA) --out models
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/calibrate.py --data $(DATA) --out benchmarks/calibration.md
+	$(BIN)/python benchmarks/human_rewrites.py --data $(DATA) --out benchmarks/human_rewrites.md
 	$(BIN)/python benchmarks/derivation_corpus.py --data $(DATA) --documents 10000 --seed 0 --out build/corpus-10k
 	$(BIN)/provenance eval derivation build/corpus-10k $(DATA)/pan-text-alignment-sample > benchmarks/derivation.json
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md

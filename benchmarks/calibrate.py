@@ -31,13 +31,12 @@ from provenance.evaluation import corpus_metrics, pan_metrics, read_pan, read_tr
 
 GRIDS = {  # each varies the named settings around the defaults
     ("min_passage_tokens",): [(10,), (15,), (25,)],
-    ("rewrite_shared_words",): [(0,), (10,), (15,), (20,)],
-    ("rewrite_similarity", "lone_rewrite_similarity"): list(itertools.product((0.3, 0.35, 0.4), (0.4, 0.5, 0.6))),
+    ("rewrite_probability", "anchor_probability"): list(itertools.product((0.2, 0.3), (0.8, 0.85, 0.9))),
     ("candidate_verify",): [(0.0,), (0.03,), (0.05,), (0.08,), (0.1,), (0.12,), (0.15,)],
     ("candidates_per_document",): [(0,), (5,), (10,), (20,)],
 }
-PAN_GRIDS = (("min_passage_tokens",), ("rewrite_shared_words",))
-CORPUS_GRIDS = (("rewrite_shared_words",), ("rewrite_similarity", "lone_rewrite_similarity"), ("candidate_verify",),
+PAN_GRIDS = (("min_passage_tokens",), ("rewrite_probability", "anchor_probability"))
+CORPUS_GRIDS = (("rewrite_probability", "anchor_probability"), ("candidate_verify",),
                 ("candidates_per_document",))
 
 

@@ -1,13 +1,13 @@
 """Sentence alignment of a candidate pair: which sentences of A were taken from B.
 
 Verbatim sentences are matched first in any order (a cut-and-reordered copy is
-still a copy); the rest are aligned monotonically by dynamic programming, because
-a rewrite keeps its source's order while an independent report of the same event
-does not. Matches then spread to neighbours that sentence boundaries hide: half of
-a split source sentence, or a sentence copied only in part at a passage's edge.
-Passages shorter than `min_passage_tokens`, and passages of rewritten sentences none
-of which is close or that share few content words with their source, are dropped:
-shared names or a stock phrase are not reuse.
+still a copy). The rest are matched by how likely each sentence pair is reuse, a model
+learned from people's judgements (reuse.py): in order by dynamic programming, because a
+rewrite mostly keeps its source's order while an independent report of the same event
+does not; out of order, or two sentences from one, only when the model is sure. Matches then
+spread to neighbours that sentence boundaries hide: half of a split source sentence, or a
+sentence copied only in part at a passage's edge. Passages shorter than `min_passage_tokens`,
+or holding no match sure enough to stand alone, are dropped.
 
 This module makes what the steps compare (profiles, then what two documents' sentences share);
 the steps themselves run compiled, in kernels.align_sentences.
@@ -18,18 +18,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import snowballstemmer
 
 from .features import is_content_word
+from .reuse import ReuseModel, load_reuse_model
 from .settings import Settings
 from .text import WORD, words
 from .types import Match, MatchKind, Passage
 
-STEM = 6
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 class Vocabulary:
     """Integer ids of the words one process has seen, and for each word whether it is a content word
-    and the id of its stem: worked out once per word, not once per occurrence. Ids are comparable
+    and the id of its Snowball stem ("stopping" and "stop" share one): worked out once per word, not once per
+    occurrence. Ids are comparable
     only within one vocabulary, which is why each worker profiles the documents it aligns."""
 
     def __init__(self) -> None:
@@ -46,11 +49,14 @@ class Vocabulary:
 
     def _id(self, word: str) -> int:
         found = self.ids.get(word)
-        return self._add(word) if found is None else found
+        return self._add(word, _STEMMER.stemWord(word)) if found is None else found
 
-    def _add(self, word: str) -> int:
+    def _add(self, word: str, stemmed: str) -> int:
+        """A new word; its stem is a word of its own, and its own stem (stemming is not always idempotent)."""
         new = self.ids[word] = len(self.ids)
-        stem = new if len(word) <= STEM else self._id(word[:STEM])  # a stem is a word of its own here
+        stem = new if stemmed == word else self.ids.get(stemmed)
+        if stem is None:
+            stem = self._add(stemmed, stemmed)
         if self.stems.size <= max(new, stem):
             size = 2 * self.stems.size
             self.stems, self.content = np.resize(self.stems, size), np.resize(self.content, size)
@@ -140,12 +146,16 @@ class Comparison:
         return Comparison(self.b, self.a, np.ascontiguousarray(self.stems.T), np.ascontiguousarray(self.trigrams.T))
 
 
-def _similarities(pair: Comparison) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical Dice over stems, verbatim containment of A's trigrams in B's), zero where no stem is shared."""
+def _similarities(pair: Comparison, model: ReuseModel) -> tuple[np.ndarray, np.ndarray]:
+    """(reuse probability, verbatim containment of A's trigrams in B's); the probability is zero where no stem
+    is shared."""
     # numba only for what aligns (see kernels.py)
-    from .kernels import similarities
+    from .kernels import reuse_probabilities, verbatim_containment
 
-    return similarities(pair.stems, pair.trigrams, pair.a.stems.counts, pair.b.stems.counts, pair.a.trigrams.counts)
+    a, b = pair.a, pair.b
+    probability = reuse_probabilities(pair.stems, pair.trigrams, a.stems.counts, b.stems.counts, a.trigrams.counts,
+                                      b.trigrams.counts, a.tokens, b.tokens, model.weights, model.intercept)
+    return probability, verbatim_containment(pair.trigrams, a.trigrams.counts)
 
 
 def align_pair(
@@ -161,17 +171,16 @@ def align(
     """Which sentences of `pair.a` were taken from `pair.b` (see the module docstring), and the passages they
     make. The steps run compiled (kernels.align_sentences): a late window aligns 30,000 pairs, and as
     NumPy calls and Python loops each pair cost about 0.2 ms, mostly call overhead."""
-    lexical, verbatim = _similarities(pair)
-    if semantic is not None:
-        lexical = np.maximum(lexical, semantic - settings.semantic_similarity + settings.rewrite_similarity)
+    probability, verbatim = _similarities(pair, load_reuse_model())
+    if semantic is not None:  # a cosine of `semantic_similarity` counts as much as `rewrite_probability`
+        probability = np.maximum(probability, semantic - settings.semantic_similarity + settings.rewrite_probability)
     # numba only for what aligns (see kernels.py)
     from .kernels import REWRITTEN, VERBATIM, align_sentences
 
     source, similarity, kind, passages = align_sentences(
-        lexical, verbatim, pair.stems, pair.trigrams, pair.a.stems.counts, pair.a.trigrams.counts, pair.a.tokens,
-        settings.verbatim_similarity, settings.rewrite_similarity, settings.lone_rewrite_similarity,
-        settings.fragment_containment, settings.edge_trigrams, settings.min_passage_tokens,
-        settings.rewrite_shared_words)
+        probability, verbatim, pair.stems, pair.trigrams, pair.a.stems.counts, pair.a.trigrams.counts, pair.a.tokens,
+        settings.verbatim_similarity, settings.rewrite_probability, settings.anchor_probability,
+        settings.fragment_containment, settings.edge_trigrams, settings.min_passage_tokens)
     kinds = {VERBATIM: MatchKind.VERBATIM, REWRITTEN: MatchKind.REWRITTEN}
     rows = np.flatnonzero(source >= 0)
     matches = [Match(i, j, s, kinds[k]) for i, j, s, k in zip(rows.tolist(), source[rows].tolist(),

@@ -62,9 +62,14 @@ def agency_of_site(host: str | None) -> str | None:
     return next((AGENCY_SITES[d] for d in (".".join(parts[i:]) for i in range(len(parts))) if d in AGENCY_SITES), None)
 
 
+LEAD_WORDS = 8  # a paragraph this long is body text; shorter ones (a headline, "View", a date) are not the lead
+
+
 def find_evidence(paragraphs: Sequence[str], lead: int = 3, host: str | None = None) -> Evidence:
-    """A dateline counts only in the first `lead` paragraphs; credit lines anywhere; the site names its agency."""
-    found = next((d for d in map(dateline, paragraphs[:lead]) if d), None)
+    """A dateline counts only in the first `lead` body paragraphs (headlines and metadata lines kept before the
+    story do not push it out); credit lines anywhere; the site names its agency."""
+    body = [p for p in paragraphs if len(p.split()) >= LEAD_WORDS]
+    found = next((d for d in map(dateline, body[:lead]) if d), None)
     site_agency = agency_of_site(host)
     credits = tuple(p for p in paragraphs if is_credit_line(p))
     agencies = []

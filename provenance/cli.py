@@ -463,7 +463,8 @@ def index_query(
     config: Config = None,
     model: ModelDir = None,
 ) -> None:
-    """For each document, the indexed documents LSH finds, with their estimated Jaccard similarity (JSONL)."""
+    """For each document, the indexed documents LSH finds at `index_threshold` estimated Jaccard or more, as `score
+    --index` considers them, with that similarity (JSONL)."""
     from .index import Fingerprints, jaccard, open_index
     from .ingest import read
     from .report import atomic_output
@@ -481,7 +482,8 @@ def index_query(
             minhashes = Fingerprints(settings)(cleaned)[0]
             for document, minhash, ids in zip(cleaned, minhashes, index.query(stacked(minhashes, settings.num_perm))):
                 similarity = jaccard(minhash, index.hashvalues(ids))
-                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)]
+                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)
+                         if j >= settings.index_threshold]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))
                 stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")
     finally:

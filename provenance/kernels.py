@@ -92,40 +92,86 @@ def most_shared(members: np.ndarray, starts: np.ndarray, excluded: np.ndarray,
     return questions[:k], kept[:k]
 
 
+# What the reuse model (reuse.py) reads of a sentence pair, in this order.
+FEATURES = ("stem_dice", "stems_a_in_b", "stems_b_in_a", "trigrams_a_in_b", "trigrams_b_in_a", "length_ratio",
+            "log_shared_stems", "log_unshared_stems")
+
+
 @numba.njit(cache=True, nogil=True)
-def similarities(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
-                 a_trigrams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every sentence pair's lexical Dice over stems, and verbatim containment of A's trigrams in B's
-    (zero where no stem is shared), from what they share and each sentence's counts."""
+def _pair_features(out: np.ndarray, s: int, t: int, sa: int, sb: int, ta: int, tb: int, na: int, nb: int) -> None:
+    """FEATURES of one pair: `s` stems and `t` trigrams shared, each side's counts and tokens."""
+    out[0] = 2 * s / max(sa + sb, 1)
+    out[1] = s / max(sa, 1)
+    out[2] = s / max(sb, 1)
+    out[3] = t / max(ta, 1)
+    out[4] = t / max(tb, 1)
+    out[5] = min(na, nb) / max(na, nb, 1)
+    out[6] = np.log1p(s)
+    out[7] = np.log1p(sa + sb - 2 * s)
+
+
+@numba.njit(cache=True, nogil=True)
+def reuse_probabilities(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
+                        a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray,
+                        weights: np.ndarray, intercept: float) -> np.ndarray:
+    """Every sentence pair's probability of reuse by the logistic model `weights` over FEATURES (zero where no
+    stem is shared: such a pair is not looked at)."""
     n, m = stems.shape
-    lexical, verbatim = np.zeros((n, m)), np.zeros((n, m))
+    out = np.zeros((n, m))
+    features = np.empty(weights.size)
     for i in range(n):
         for j in range(m):
             if stems[i, j]:
-                lexical[i, j] = 2 * stems[i, j] / max(a_stems[i] + b_stems[j], 1)
-                verbatim[i, j] = trigrams[i, j] / max(a_trigrams[i], 1)
-    return lexical, verbatim
+                _pair_features(features, stems[i, j], trigrams[i, j], a_stems[i], b_stems[j], a_trigrams[i],
+                               b_trigrams[j], a_tokens[i], b_tokens[j])
+                out[i, j] = 1.0 / (1.0 + np.exp(-(intercept + np.dot(weights, features))))
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def diagonal_features(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
+                      a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_tokens: np.ndarray,
+                      b_tokens: np.ndarray) -> np.ndarray:
+    """FEATURES of the pairs (i, i): what the reuse model is trained on, labelled pairs given as two
+    documents whose i-th sentences make pair i."""
+    out = np.zeros((stems.shape[0], len(FEATURES)))
+    for i in range(stems.shape[0]):
+        _pair_features(out[i], stems[i, i], trigrams[i, i], a_stems[i], b_stems[i], a_trigrams[i], b_trigrams[i],
+                       a_tokens[i], b_tokens[i])
+    return out
 
 
 VERBATIM, REWRITTEN = 1, 0  # a match's kind in the arrays `align_sentences` returns
 
 
 @numba.njit(cache=True, nogil=True)
-def align_sentences(lexical: np.ndarray, verbatim: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
+def verbatim_containment(trigrams: np.ndarray, a_trigrams: np.ndarray) -> np.ndarray:
+    """Every pair's share of A's sentence's word trigrams found in B's sentence."""
+    n, m = trigrams.shape
+    out = np.zeros((n, m))
+    for i in range(n):
+        for j in range(m):
+            out[i, j] = trigrams[i, j] / max(a_trigrams[i], 1)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def align_sentences(probability: np.ndarray, verbatim: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
                     a_stems: np.ndarray, a_trigrams: np.ndarray, a_tokens: np.ndarray, verbatim_similarity: float,
-                    rewrite_similarity: float, lone_rewrite_similarity: float, fragment_containment: float,
-                    edge_trigrams: int, min_passage_tokens: int, rewrite_shared_words: int
+                    rewrite_probability: float, anchor_probability: float, fragment_containment: float,
+                    edge_trigrams: int, min_passage_tokens: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """align.align's steps over sentence pairs (see align.py): copies, then the order-preserving
-    rewrites, neighbours grown, passages merged and kept. `lexical` and `verbatim` are the pairs'
-    similarities, `stems` and `trigrams` what they share, `a_*` A's sentences' counts. Returns, for each
-    sentence of A, its source sentence (-1: none kept), similarity and kind, and the kept passages as
-    rows (a_start, a_end, b_start, b_end, kind)."""
-    n, m = lexical.shape
+    """align.align's steps over sentence pairs (see align.py): copies; the order-preserving rewrites;
+    rewrites sure enough to stand out of order or to share a source sentence; neighbours grown, passages
+    merged and kept. `probability` is each pair's reuse probability, `verbatim` its trigram containment,
+    `stems` and `trigrams` what pairs share, `a_*` A's sentences' counts. Returns, for each sentence of A,
+    its source sentence (-1: none kept), similarity and kind, and the kept passages as rows
+    (a_start, a_end, b_start, b_end, kind)."""
+    n, m = probability.shape
     source = np.full(n, -1, np.int64)
     similarity = np.zeros(n)
     kind = np.zeros(n, np.int64)
-    if not _has_anchor(lexical, verbatim, verbatim_similarity, lone_rewrite_similarity):
+    if not _has_anchor(probability, verbatim, verbatim_similarity, anchor_probability):
         return source, similarity, kind, np.zeros((0, 5), np.int64)
     used = np.zeros(m, np.bool_)
     for i in range(n):
@@ -133,17 +179,20 @@ def align_sentences(lexical: np.ndarray, verbatim: np.ndarray, stems: np.ndarray
         if verbatim[i, j] >= verbatim_similarity:  # many to one: copied twice is copied twice
             source[i], similarity[i], kind[i], used[j] = j, verbatim[i, j], VERBATIM, True
     free_a, free_b = np.flatnonzero(source < 0), np.flatnonzero(~used)
-    chosen = monotone(lexical[free_a][:, free_b], rewrite_similarity)
+    chosen = monotone(probability[free_a][:, free_b], rewrite_probability)
     for k in range(len(chosen)):
         i, j = free_a[chosen[k, 0]], free_b[chosen[k, 1]]
-        source[i], similarity[i], kind[i] = j, lexical[i, j], REWRITTEN
+        source[i], similarity[i], kind[i] = j, probability[i, j], REWRITTEN
+    for i in range(n):  # a sentence moved, or one of two written from one source sentence
+        j = np.argmax(probability[i])
+        if source[i] < 0 and probability[i, j] >= anchor_probability:
+            source[i], similarity[i], kind[i] = j, probability[i, j], REWRITTEN
     _grow(source, similarity, kind, stems, trigrams, a_stems, a_trigrams, verbatim_similarity,
-          lone_rewrite_similarity, fragment_containment, edge_trigrams)
+          anchor_probability, fragment_containment, edge_trigrams)
     passages = _merged(source, kind)
     kept = np.zeros(len(passages), np.bool_)
     for p in range(len(passages)):
-        kept[p] = _is_reuse(passages[p], source, similarity, kind, stems, a_tokens, verbatim_similarity,
-                            lone_rewrite_similarity, min_passage_tokens, rewrite_shared_words)
+        kept[p] = _is_reuse(passages[p], source, similarity, kind, a_tokens, anchor_probability, min_passage_tokens)
     inside = np.zeros(n, np.bool_)
     for p in np.flatnonzero(kept):
         inside[passages[p, 0]:passages[p, 1]] = True
@@ -152,25 +201,24 @@ def align_sentences(lexical: np.ndarray, verbatim: np.ndarray, stems: np.ndarray
 
 
 @numba.njit(cache=True, nogil=True)
-def _has_anchor(lexical: np.ndarray, verbatim: np.ndarray, verbatim_similarity: float,
-                lone_rewrite_similarity: float) -> bool:
-    """Whether any sentence pair is close enough to anchor a passage: without one, `_grow` adds
+def _has_anchor(probability: np.ndarray, verbatim: np.ndarray, verbatim_similarity: float,
+                anchor_probability: float) -> bool:
+    """Whether any sentence pair is sure enough to anchor a passage: without one, `_grow` adds
     nothing and `_is_reuse` keeps nothing (a sixth of the pairs a late window aligns stop here)."""
-    if not lexical.size:
+    if not probability.size:
         return False
-    close = min(lone_rewrite_similarity, verbatim_similarity)
-    return verbatim.max() >= verbatim_similarity or lexical.max() >= close
+    return verbatim.max() >= verbatim_similarity or probability.max() >= anchor_probability
 
 
 @numba.njit(cache=True, nogil=True)
-def _is_anchor(similarity: float, kind: int, lone_rewrite_similarity: float) -> bool:
+def _is_anchor(similarity: float, kind: int, anchor_probability: float) -> bool:
     """A match sure enough to stand alone and to lend support to its neighbours."""
-    return kind == VERBATIM or similarity >= lone_rewrite_similarity
+    return kind == VERBATIM or similarity >= anchor_probability
 
 
 @numba.njit(cache=True, nogil=True)
 def _grow(source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
-          a_stems: np.ndarray, a_trigrams: np.ndarray, verbatim_similarity: float, lone_rewrite_similarity: float,
+          a_stems: np.ndarray, a_trigrams: np.ndarray, verbatim_similarity: float, anchor_probability: float,
           fragment_containment: float, edge_trigrams: int) -> None:
     """Sure matches spread to unmatched neighbours, for two things sentence matching misses: a source
     sentence split in two (the neighbour is contained in the same source sentence), and a copy that
@@ -184,7 +232,7 @@ def _grow(source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: n
                 continue
             for step in (-1, 1):
                 k = i + step
-                if k < 0 or k >= n or source[k] < 0 or not _is_anchor(similarity[k], kind[k], lone_rewrite_similarity):
+                if k < 0 or k >= n or source[k] < 0 or not _is_anchor(similarity[k], kind[k], anchor_probability):
                     continue
                 j = source[k]
                 contained = _contained(stems[i, j], a_stems[i])
@@ -207,7 +255,7 @@ def _contained(shared: int, count: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 1) -> np.ndarray:
+def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 2) -> np.ndarray:
     """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split sentence
     stays on its source sentence), as rows (a_start, a_end, b_start, b_end, kind)."""
     runs = np.zeros((len(source), 5), np.int64)
@@ -227,23 +275,18 @@ def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 1) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _is_reuse(passage: np.ndarray, source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, stems: np.ndarray,
-              a_tokens: np.ndarray, verbatim_similarity: float, lone_rewrite_similarity: float,
-              min_passage_tokens: int, rewrite_shared_words: int) -> bool:
-    """Long enough; and, for a passage of rewritten sentences only, one of them close and enough
-    content words shared: one sentence on the same subject shares a few names and a clause or two."""
+def _is_reuse(passage: np.ndarray, source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, a_tokens: np.ndarray,
+              anchor_probability: float, min_passage_tokens: int) -> bool:
+    """Long enough, and holding one match sure enough to stand on its own: a copied sentence or a likely
+    rewrite. Sentences on the same subject share names and a clause or two; the reuse model, learned from
+    people's judgements of such pairs, says how likely that is reuse."""
     start, end = passage[0], passage[1]
     if a_tokens[start:end].sum() < min_passage_tokens:
         return False
-    shared, anchored = 0, False
     for i in range(start, end):
-        if source[i] < 0:
-            continue
-        if kind[i] == VERBATIM or similarity[i] >= verbatim_similarity:
-            return True  # a copied sentence, or a rewrite that kept nearly every word, stands on its own
-        shared += stems[i, source[i]]
-        anchored = anchored or _is_anchor(similarity[i], kind[i], lone_rewrite_similarity)
-    return shared >= rewrite_shared_words and anchored
+        if source[i] >= 0 and _is_anchor(similarity[i], kind[i], anchor_probability):
+            return True
+    return False
 
 
 @numba.njit(cache=True, nogil=True)
@@ -298,6 +341,8 @@ def load() -> None:
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
     most_shared(empty, np.zeros(1, np.int64), np.zeros(0, np.bool_), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
-    similarities(empty_counts, empty_counts, empty, empty, empty)
+    reuse_probabilities(empty_counts, empty_counts, empty, empty, empty, empty, empty, empty, np.zeros(len(FEATURES)),
+                        0.0)
+    verbatim_containment(empty_counts, empty)
     align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0.0, 0.0, 0.0, 0,
-                    0, 0)  # the settings' types only: with no sentences it stops at once
+                    0)  # the settings' types only: with no sentences it stops at once

@@ -106,7 +106,7 @@ def analyse(
             continue
         doc = cleaned[item.id]
         found = derivations.get(item.id, [])
-        assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids, settings)
+        assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids)
         wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
         results.append(Result(score_document(doc, assigned, found, wire, settings), doc, assigned))
     return Analysis(results, {i: cleaned[i] for i in sorted(settled)}, settings)
@@ -207,24 +207,26 @@ def find_derivations(
     """For each document, the aligned candidates that attribution says are its sources.
     `settled` (references among them): sources only, never derived; a pair of two is not looked at.
     `links`: candidates found in an index, by document; those found only so are paired only so,
-    which keeps an archive out of the LSH Ensemble (whose cost grows with the square of its size)."""
+    which keeps an archive out of the batch's exact all-pairs product (whose cost grows with the square of its size)."""
     engine = engine or LocalEngine(1)
     settled = settled | reference_ids
     links = links or {}
     number = {d.document.id: n for n, d in enumerate(docs)}
     linked = {number[i] for ids in links.values() for i in ids} - {number[i] for i in links}
-    minhashes, sets = (fingerprints or Fingerprints(settings))(docs, engine)
-    indexed = [entry for entry in candidates.entries(minhashes, sets) if entry[0] not in linked]
-    ensemble = candidates.Ensemble.of(indexed, settings.candidate_containment, settings.num_perm)
+    _, sets = (fingerprints or Fingerprints(settings))(docs, engine)
+    shingles = candidates.Shingles.of(sets)
+    members = np.flatnonzero(shingles.sizes > 0)
+    members = members[~np.isin(members, list(linked))]
+    incidence = candidates.Incidence.of(shingles, members, settings.candidate_containment)
     found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]
-    pairs = candidates.unique_pairs(found + engine.map(candidates.query, candidates.partitions(indexed), ensemble, 1))
+    exact = engine.map(candidates.overlapping, np.arange(len(members)), incidence, candidates.ROWS_PER_TASK)
+    pairs = candidates.unique_pairs(found + exact)
     scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
     pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
     # imported here, not at the top: numba is only for the commands that compare documents
     from .kernels import load
 
     load()  # before the pools fork (see kernels.py)
-    shingles = candidates.Shingles.of(sets)
     containment = np.concatenate([np.zeros(0, np.float32),
                                   *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
     origin = _origin(docs, reference_ids)
@@ -278,21 +280,22 @@ def _direction(
 
 
 def assign_sentences(
-    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str], settings: Settings
+    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str]
 ) -> dict[int, tuple[str, Match]]:
-    """Each sentence goes to one source: a verbatim match first, then the source nearest the
-    origin, then the most certain match.
+    """Each sentence goes to one source: a `--reference` first, then a verbatim match, then the
+    source nearest the origin, then the most certain match.
 
     Two sites that both copied the wire story match each other too; ranking by
     evidence sends their sentences to the wire copy rather than to each other. A
-    verbatim copy beats an earlier story that only says something similar.
+    verbatim copy beats an earlier story that only says something similar, but not a reference,
+    which is a source by definition.
     """
     best: dict[int, tuple[tuple, str, Match]] = {}
     for derivation in derivations:
         src = sources[derivation.source]
         rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
         for match in derivation.matches:
-            key = (match.kind is not MatchKind.VERBATIM, rank, -match_weight(match, settings), derivation.source)
+            key = (rank[0], match.kind is not MatchKind.VERBATIM, rank, -match_weight(match), derivation.source)
             if match.a not in best or key < best[match.a][0]:
                 best[match.a] = (key, derivation.source, match)
     return {i: (source, match) for i, (_, source, match) in best.items()}

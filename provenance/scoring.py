@@ -4,14 +4,13 @@ Two quantities, each for what it measures:
 - `derived_share`, the share of content tokens in sentences taken from any source,
   decides the class (METER's wholly / partially / non-derived is about how much was taken);
 - originality = 1 − expected derived tokens / content tokens, where a verbatim sentence
-  counts fully and a rewritten one with the probability that a match of its similarity
-  is real reuse (a logistic curve centred on the rewrite threshold). A paraphrase thus
-  scores a little above a verbatim reprint, as it should. Source shares use the same weights.
+  counts fully and a rewritten one with its probability of being reuse (the reuse model's,
+  learned from people's judgements). A paraphrase thus scores a little above a verbatim
+  reprint, as it should. Source shares use the same weights.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -19,10 +18,9 @@ from .settings import Settings
 from .types import Cleaned, Derivation, DerivationClass, Match, MatchKind, Score, SourceShare
 
 
-def match_weight(match: Match, settings: Settings) -> float:
-    if match.kind is MatchKind.VERBATIM:
-        return 1.0
-    return 1.0 / (1.0 + math.exp(-settings.rewrite_slope * (match.similarity - settings.rewrite_similarity)))
+def match_weight(match: Match) -> float:
+    """How surely a match is reuse: a copy surely, a rewrite by its reuse probability."""
+    return 1.0 if match.kind is MatchKind.VERBATIM else match.similarity
 
 
 def score_document(
@@ -38,7 +36,7 @@ def score_document(
     verbatim_wire = other = 0.0
     for index, (source, match) in assigned.items():
         tokens = cleaned.sentences[index].tokens
-        derived[source] += tokens * match_weight(match, settings)
+        derived[source] += tokens * match_weight(match)
         if source not in wire_sources:
             other += tokens
         elif match.kind is MatchKind.VERBATIM:

@@ -29,21 +29,19 @@ class Settings:
     candidate_containment: float = 0.15
     candidate_verify: float = 0.1  # exact shingle containment an LSH candidate pair must reach to be aligned
     candidates_per_document: int = 10  # a pair is aligned when among one side's this many closest or likeliest sources (0: all)
-    index_threshold: float = 0.1  # Jaccard at which the persistent index's LSH bands catch half the pairs
+    index_threshold: float = 0.05  # Jaccard the persistent index's LSH bands are tuned to catch (see index.Bands)
     index_candidates: int = 3  # documents an index (or an earlier window) adds per document, most similar first (0: all)
     # alignment
-    verbatim_similarity: float = 0.8
-    rewrite_similarity: float = 0.35
+    verbatim_similarity: float = 0.8  # share of a sentence's word trigrams in its source that makes it copied
+    rewrite_probability: float = 0.2  # reuse probability (models/reuse.json) of a rewrite in its source's order
+    anchor_probability: float = 0.85  # ... of one that stands alone, out of order, or shares its source sentence
     min_passage_tokens: int = 15
-    lone_rewrite_similarity: float = 0.5  # a passage of rewritten sentences needs one this close
-    rewrite_shared_words: int = 15  # ... and this many content words shared with its source
     semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
-    semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_similarity does lexically
+    semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_probability
     fragment_containment: float = 0.7  # share of a split-off sentence's words found in its neighbour's source
     edge_trigrams: int = 3  # shared word trigrams that make a passage's neighbour a partly copied sentence
-    rewrite_slope: float = 10.0
     # scores
-    wholly_derived_share: float = 0.95
+    wholly_derived_share: float = 0.7
     partially_derived_share: float = 0.2
     wire_copy_share: float = 0.9
 

@@ -6,6 +6,7 @@ from itertools import combinations
 from unittest.mock import patch
 
 import numpy as np
+import snowballstemmer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +22,12 @@ from provenance.align import (
     align_pair,
 )
 from provenance.features import content_words
+from provenance.reuse import load_reuse_model
 from provenance.settings import Settings
 from provenance.text import words
 from provenance.types import MatchKind
+
+STEMMER = snowballstemmer.stemmer("english")
 
 SOURCE = [
     "The United States and China opened talks on curbing the flow of fentanyl on Tuesday in Beijing.",
@@ -43,9 +47,12 @@ OTHER = [
 ]
 
 
-def _align(a, b, min_tokens=10, lone=0.5, shared=15):
-    settings = Settings(min_passage_tokens=min_tokens, lone_rewrite_similarity=lone, rewrite_shared_words=shared)
-    return align_pair(a, b, settings)
+def _align(a, b, min_tokens=10, anchor=Settings().anchor_probability):
+    return align_pair(a, b, Settings(min_passage_tokens=min_tokens, anchor_probability=anchor))
+
+
+def _probability(a, b):
+    return _similarities(Comparison.of(*_profiled(a, b)), load_reuse_model())[0]
 
 
 def test_verbatim_copy_is_verbatim_even_when_reordered():
@@ -71,25 +78,30 @@ def test_a_sentence_split_in_two_is_taken_whole():
     assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3)]
 
 
-LOOSE = [  # each shares names and words with one source sentence (Dice 0.48 and 0.44), and says something else
+LOOSE = [  # each shares names and words with one source sentence, and says something else
     "Officials in Beijing said on Tuesday that talks with the United States on farm trade and tariffs went well.",
     "Officials said a working group on farm trade would hold a formal session in March.",
 ]
 
 
 def test_loosely_similar_sentences_are_not_reuse_alone_or_in_a_run():
-    similarities = [m.similarity for m in _align(LOOSE, SOURCE[:2], min_tokens=1, lone=0.0, shared=0)[0]]
-    assert len(similarities) == 2 and all(0.35 <= x < 0.5 for x in similarities)
+    assert _probability(LOOSE, SOURCE[:2]).max() < Settings().anchor_probability
     assert _align([OTHER[0], LOOSE[0], OTHER[1]], SOURCE, min_tokens=1)[0] == []
     assert _align(LOOSE, SOURCE, min_tokens=1)[0] == []
 
 
-def test_one_rewritten_sentence_needs_enough_shared_words_unless_it_is_close():
-    one = REWRITE[2:3]  # Dice 0.74 with its source, 7 content words shared
-    assert _align(one, SOURCE, shared=7)[0] and not _align(one, SOURCE, shared=8)[0]
-    assert len(_align(REWRITE, SOURCE, shared=15)[0]) == 4  # the run shares more than any sentence alone
-    close = "For Americans between 18 and 49, fentanyl is the leading cause of death, officials said."  # Dice 0.95
-    assert _align([close], SOURCE, shared=100)[0]
+def test_a_run_of_rewrites_needs_one_sure_enough_to_stand_alone():
+    sure = float(_probability(REWRITE, SOURCE).max())
+    assert len(_align(REWRITE, SOURCE, anchor=sure)[0]) == 4  # the others ride on the surest one
+    assert _align(REWRITE, SOURCE, anchor=sure + 1e-9)[0] == []
+
+
+def test_a_moved_sentence_and_two_from_one_are_matched_when_sure():
+    moved = [REWRITE[2], REWRITE[1], REWRITE[3]]  # the second is out of the order the other two keep
+    assert sorted((m.a, m.b) for m in _align(moved, SOURCE, anchor=0.5)[0]) == [(0, 2), (1, 1), (2, 3)]
+    assert sorted((m.a, m.b) for m in _align(moved, SOURCE, anchor=0.9)[0]) == [(0, 2), (2, 3)]
+    twice = [REWRITE[2], SOURCE[2].replace("officials said", "according to officials")]
+    assert [m.b for m in _align(twice, SOURCE, anchor=0.5)[0]] == [2, 2]
 
 
 def test_short_passages_are_dropped():
@@ -116,12 +128,12 @@ def test_each_sentence_has_one_source_copies_are_found_and_rewrites_are_monotone
 
 
 @settings(max_examples=80, deadline=None)
-@given(sentences, sentences, st.floats(0.2, 0.9), st.floats(0.5, 1.0))
-def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, lone, verbatim):
-    knobs = Settings(min_passage_tokens=10, lone_rewrite_similarity=lone, verbatim_similarity=verbatim)
+@given(sentences, sentences, st.floats(0.2, 0.99), st.floats(0.5, 1.0))
+def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, anchor, verbatim):
+    knobs = Settings(min_passage_tokens=10, anchor_probability=anchor, verbatim_similarity=verbatim)
     # the kernel run as Python, so that its early stop can be turned off for every pair that has sentences
     with (patch("provenance.kernels.align_sentences", kernels.align_sentences.py_func),
-          patch("provenance.kernels._has_anchor", lambda lexical, *_: lexical.size > 0)):
+          patch("provenance.kernels._has_anchor", lambda probability, *_: probability.size > 0)):
         full = align_pair(a, b, knobs)
     assert align_pair(a, b, knobs) == full
 
@@ -137,14 +149,12 @@ def test_a_comparison_mirrored_is_the_comparison_made_the_other_way_round(a, b):
 
 
 def test_a_pair_stops_early_only_when_no_sentence_could_anchor_a_passage():
-    closest = float(_similarities(Comparison.of(*_profiled(REWRITE, SOURCE)))[0].max())
-    at = Settings(min_passage_tokens=10, lone_rewrite_similarity=closest, rewrite_shared_words=0,
-                  verbatim_similarity=1.0)
+    closest = float(_probability(REWRITE, SOURCE).max())
+    at = Settings(min_passage_tokens=10, anchor_probability=closest, verbatim_similarity=1.0)
     assert align_pair(REWRITE, SOURCE, at)[0]  # the closest rewrite anchors a passage
-    assert align_pair(REWRITE, SOURCE, replace(at, lone_rewrite_similarity=closest + 1e-9)) == ([], [])
+    assert align_pair(REWRITE, SOURCE, replace(at, anchor_probability=closest + 1e-9)) == ([], [])
     fragment = ["Fentanyl is the leading cause of death for Americans"]  # copied: a small part of its source sentence
-    copied = Settings(min_passage_tokens=5, lone_rewrite_similarity=0.9)
-    assert float(_similarities(Comparison.of(*_profiled(fragment, SOURCE)))[0].max()) < 0.9
+    copied = Settings(min_passage_tokens=5, anchor_probability=1.0)
     assert [m.kind for m in align_pair(fragment, SOURCE, copied)[0]] == [MatchKind.VERBATIM]
 
 
@@ -179,7 +189,7 @@ SENTENCE = st.lists(st.sampled_from(["the", "Reuters", "government", "governor",
 def test_profiles_count_the_stems_and_trigrams_two_sentences_share(a, b):
     """Array profiles agree with the sets they stand for: stems of content words, word trigrams."""
     def stems(s):
-        return {w[:6] for w in content_words(s)}
+        return {STEMMER.stemWord(w) for w in content_words(s)}
 
     def trigrams(s):
         toks = words(s)

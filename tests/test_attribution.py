@@ -19,14 +19,19 @@ def test_credit_lines():
 
 
 def test_evidence_only_counts_a_dateline_in_the_lead():
-    body = ["Intro.", "More.", "Still more.", "BEIJING (AP) - Late dateline."]
-    assert find_evidence(body).wire_agency is None
-    evidence = find_evidence(["BEIJING (AP) - Lead.", "The Associated Press contributed to this report."])
+    paragraph = "Officials from both countries met on Tuesday to talk about the flow of drugs."
+    late = "BEIJING (AP) - " + paragraph
+    assert find_evidence([paragraph] * 3 + [late]).wire_agency is None
+    headed = ["Talks open in Beijing", "View", "Date:2025-04-25 10:04:56", late]  # no body paragraph before it
+    assert find_evidence(headed).wire_agency == "AP"
+    evidence = find_evidence([late, "The Associated Press contributed to this report."])
     assert (evidence.wire_agency, evidence.credited_agencies) == ("AP", ("AP",))
 
 
 def test_source_rank_orders_reference_wire_uncredited_then_date():
-    wire, credited, plain = find_evidence(["LONDON (Reuters) - x"]), find_evidence(["AP contributed to this report."]), find_evidence(["x"])
+    lead = "LONDON (Reuters) - Officials from both countries met on Tuesday to talk about the drug trade."
+    wire, plain = find_evidence([lead]), find_evidence(["x"])
+    credited = find_evidence(["AP contributed to this report."])
     ranks = [source_rank(plain, None, True), source_rank(wire, None, False), source_rank(plain, "2024-01-01", False),
              source_rank(plain, "2024-02-01", False), source_rank(credited, None, False)]
     assert ranks == sorted(ranks)

@@ -15,7 +15,7 @@ from provenance.settings import Settings
 from provenance.text import normalize
 from provenance.types import Block, Document
 
-from .seed_truth import DUPLICATE_TITLE, JUNK, article_lines
+from .seed_truth import BLOG, BRIEFING, DUPLICATE_TITLE, KNOWN_KEPT, article_lines, junk_lines
 
 
 def _cleaned(seeds, model):
@@ -31,11 +31,22 @@ def test_packaged_model_loads_with_its_card(model):
 def test_seed_junk_is_gone_and_no_article_sentence_is_lost(seeds, model):
     for name, cleaned in _cleaned(seeds, model).items():
         lines = cleaned.text.splitlines()
-        for junk in JUNK.get(name, []):
-            assert normalize(junk) not in lines, (name, junk)
+        text = (seeds / name).read_text(encoding="utf-8")
+        for junk in junk_lines(name, text):
+            if any(junk.startswith(kept) for kept in KNOWN_KEPT.get(name, [])):
+                continue
             assert not any(line.startswith(normalize(junk)) for line in lines), (name, junk)
-        for line in article_lines(name, (seeds / name).read_text(encoding="utf-8")):
+        for line in article_lines(name, text):
             assert normalize(line) in lines, (name, line)
+
+
+@pytest.mark.xfail(strict=True, reason="issue #30: link-list teasers and photo captions are still kept")
+def test_seed_link_lists_and_captions_are_gone(seeds, model):
+    cleaned = _cleaned(seeds, model)
+    for name, kept in KNOWN_KEPT.items():
+        lines = cleaned[name].text.splitlines()
+        for junk in kept:
+            assert not any(line.startswith(normalize(junk)) for line in lines), (name, junk)
 
 
 def test_duplicated_title_survives_at_most_once(seeds, model):
@@ -52,7 +63,7 @@ def test_html_page_chrome_is_removed(seed_html_dir, model):
 
 def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_not(seeds, model):
     paragraphs = [
-        line for name in ("003.txt", "004.txt")
+        line for name in (BLOG, BRIEFING)
         for line in (seeds / name).read_text(encoding="utf-8").splitlines()
         if len(line.split()) > 15 and not line.startswith("4 min read")
     ]
@@ -71,7 +82,7 @@ def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_n
     for cleaned in batch:
         lines = cleaned.text.splitlines()
         assert not set(template) & set(lines)
-        assert shared in lines
+        assert normalize(shared) in lines
 
 
 def test_a_model_with_untrusted_types_is_refused(tmp_path):

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from provenance.cli import app
 
+from .seed_truth import BLOG, BRIEFING, NAMES, PARTIAL, REWRITE, WIRE
+
 runner = CliRunner()
 COMMANDS = [[], ["score"], ["report"], ["clean"], ["model"], ["model", "train"], ["model", "eval"], ["eval"],
             ["eval", "derivation"], ["filter"], ["index"], ["index", "build"], ["index", "add"], ["index", "query"], ["index", "stats"]]
@@ -35,7 +37,7 @@ def test_version_names_dependencies():
 def test_score_table_on_seeds(seeds):
     result = runner.invoke(app, ["score", str(seeds)])
     assert result.exit_code == 0
-    for text in ("001.txt", "wire-copy", "wholly-derived", "partially-derived", "original", "wire:AP"):
+    for text in (WIRE[:12], "wire-copy", "wholly-derived", "partially-derived", "original", "wire:AP"):
         assert text in result.output
 
 
@@ -43,15 +45,15 @@ def test_score_jsonl_and_csv_agree(seeds):
     jsonl = runner.invoke(app, ["score", str(seeds), "--format", "jsonl"])
     rows = [json.loads(line) for line in jsonl.output.splitlines()]
     table = list(csv.DictReader(io.StringIO(runner.invoke(app, ["score", str(seeds), "-f", "csv"]).output)))
-    assert [r["id"] for r in rows] == [r["id"] for r in table] == [f"00{i}.txt" for i in range(5)]
+    assert [r["id"] for r in rows] == [r["id"] for r in table] == list(NAMES)
     assert [r["class"] for r in rows] == [r["class"] for r in table]
-    assert table[0]["main_source"] == "001.txt"
+    assert table[0]["main_source"] == WIRE
 
 
 def test_score_reads_jsonl_from_stdin(seed_jsonl):
     result = runner.invoke(app, ["score", "-", "-f", "jsonl"], input=seed_jsonl)
     assert result.exit_code == 0
-    assert [json.loads(line)["id"] for line in result.output.splitlines()] == ["000", "001", "002", "003", "004"]
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == [n.removesuffix(".txt") for n in NAMES]
 
 
 def test_output_file_is_written_whole(seeds, tmp_path):
@@ -85,23 +87,24 @@ def test_usage_errors_exit_2(tmp_path):
 def test_config_file_changes_a_threshold(seeds, tmp_path):
     config = tmp_path / "p.toml"
     config.write_text("[provenance]\npartially_derived_share = 0.99\nwholly_derived_share = 1.01\n")
-    result = runner.invoke(app, ["score", str(seeds / "002.txt"), str(seeds / "001.txt"), "-f", "jsonl", "--config", str(config)])
+    result = runner.invoke(app, ["score", str(seeds / PARTIAL), str(seeds / WIRE), "-f", "jsonl",
+                                 "--config", str(config)])
     assert json.loads(result.output.splitlines()[0])["class"] == "original"
 
 
 def test_clean_prints_article_text_only(seeds):
-    result = runner.invoke(app, ["clean", str(seeds / "001.txt")])
+    result = runner.invoke(app, ["clean", str(seeds / WIRE)])
     assert result.exit_code == 0
-    assert result.output.startswith("US and China open fentanyl talks") or result.output.startswith("BEIJING (AP)")
+    assert result.output.startswith("BEIJING (AP)")
     assert "veryGood" not in result.output and "Recommendation" not in result.output
 
 
 def test_clean_jsonl_explains_every_block(seeds):
-    result = runner.invoke(app, ["clean", str(seeds / "003.txt"), "--format", "jsonl"])
+    result = runner.invoke(app, ["clean", str(seeds / BLOG), "--format", "jsonl"])
     blocks = [json.loads(line) for line in result.output.splitlines()]
-    assert len(blocks) == len((seeds / "003.txt").read_text().strip().splitlines())
+    assert len(blocks) == len((seeds / BLOG).read_text().strip().splitlines())
     assert all(0 <= b["probability"] <= 1 and isinstance(b["content"], bool) for b in blocks)
-    assert blocks[2]["trimmed"] == "4 min read" and blocks[2]["content"]
+    assert blocks[1]["trimmed"] == "4 min read" and blocks[1]["content"]
 
 
 def test_model_eval_rejects_an_unknown_dataset(tmp_path):
@@ -119,7 +122,7 @@ def test_bad_input_at_scale_costs_only_the_bad_documents(tmp_path, seeds):
         (crawl / "empty" / f"{i:05d}.txt").touch()
     with (crawl / "huge.txt").open("wb") as huge:
         huge.truncate(200 * 2**20)
-    good = (seeds / "001.txt").read_text(encoding="utf-8")
+    good = (seeds / WIRE).read_text(encoding="utf-8")
     (crawl / "feed.jsonl").write_bytes(json.dumps({"id": "a", "text": good}).encode() + b"\n"
                                        + b'{"id": "bad", "text": "caf\xe9"}\n'
                                        + json.dumps({"id": "b", "text": good}).encode() + b"\n")
@@ -140,15 +143,17 @@ def test_bad_input_at_scale_costs_only_the_bad_documents(tmp_path, seeds):
 def test_filter_splits_kept_and_rejected_in_input_order(seeds, tmp_path):
     kept, rejects = tmp_path / "kept.jsonl", tmp_path / "rejects.jsonl"
     result = runner.invoke(app, ["filter", str(seeds), "-o", str(kept), "--rejects", str(rejects),
-                                 "--drop", "wire-copy", "--min-originality", "0.5", "-j", "1"])
+                                 "--drop", "wire-copy", "--min-originality", "0.6", "-j", "1"])
     assert result.exit_code == 0, result.output
     kept_rows = [json.loads(line) for line in kept.read_text().splitlines()]
     rejected = {r["id"]: r["reason"] for r in map(json.loads, rejects.read_text().splitlines())}
-    assert [r["id"] for r in kept_rows] == ["002.txt", "003.txt", "004.txt"]
-    assert rejected == {"000.txt": "originality 0.11 < 0.50", "001.txt": "class wire-copy"}
-    assert all(r["originality"] >= 0.5 and r["text"] for r in kept_rows)
-    assert "Updated: 6:42 PM EST" in (seeds / "002.txt").read_text(encoding="utf-8")
-    assert "Updated: 6:42 PM EST" not in kept_rows[0]["text"] and "\n0:00\n" not in kept_rows[0]["text"]
+    scored = runner.invoke(app, ["score", str(seeds), "-f", "jsonl"]).output.splitlines()
+    scores = {r["id"]: r for r in map(json.loads, scored)}
+    assert [r["id"] for r in kept_rows] == [PARTIAL, BLOG, BRIEFING]
+    assert rejected == {REWRITE: f"originality {scores[REWRITE]['originality']:.2f} < 0.60", WIRE: "class wire-copy"}
+    assert all(r["originality"] >= 0.6 and r["text"] for r in kept_rows)
+    assert "\nUpdated:\n0:00\n" in (seeds / PARTIAL).read_text(encoding="utf-8")
+    assert "Updated:" not in kept_rows[0]["text"] and "\n0:00\n" not in kept_rows[0]["text"]
 
 
 def test_filter_refuses_an_unknown_class(seeds, tmp_path):

@@ -11,7 +11,7 @@ from provenance.evaluation import Truth, corpus_metrics, pan_metrics, read_pan
 from provenance.settings import Settings
 from provenance.types import DerivationClass, Score, SourceShare
 
-from .seed_truth import EXPECTED_CLASS
+from .seed_truth import EXPECTED_CLASS, FIRST_SOURCE
 
 runner = CliRunner()
 COPIED = (
@@ -82,8 +82,8 @@ def test_eval_derivation_on_a_labelled_seed_corpus(seeds, tmp_path):
     with (corpus / "documents.jsonl").open("w") as docs, (corpus / "truth.jsonl").open("w") as truth:
         for path in sorted(seeds.glob("*.txt")):
             docs.write(json.dumps({"id": path.name, "text": path.read_text()}) + "\n")
-            source = {"000": "001.txt", "001": "wire:AP", "002": "001.txt"}.get(path.stem)
-            truth.write(json.dumps({"id": path.name, "klass": EXPECTED_CLASS[path.stem], "source": source,
+            source = FIRST_SOURCE.get(path.name)
+            truth.write(json.dumps({"id": path.name, "klass": EXPECTED_CLASS[path.name], "source": source,
                                     "share": 0.0 if source is None else 0.5}) + "\n")
     (tmp_path / "pan").mkdir()
     pan, _ = _pan_folder(tmp_path / "pan")

@@ -43,33 +43,35 @@ from provenance.settings import Settings
 from provenance.signatures import stacked
 from provenance.types import Cleaned, Evidence, Sentence
 
+from .seed_truth import BLOG, BRIEFING, EXPECTED_CLASS, FIRST_SOURCE, PARTIAL, REWRITE, WIRE
+
 runner = CliRunner()
 
 
 def _score(seeds: Path, index: str) -> dict[str, dict]:
-    result = runner.invoke(app, ["score", str(seeds / "000.txt"), str(seeds / "002.txt"), str(seeds / "003.txt"),
+    result = runner.invoke(app, ["score", str(seeds / REWRITE), str(seeds / PARTIAL), str(seeds / BLOG),
                                  "--index", index, "-f", "jsonl", "-j", "1"])
     assert result.exit_code == 0, result.output
     return {r["id"]: r for r in map(json.loads, result.output.splitlines())}
 
 
 def _round_trip(seeds: Path, location: str) -> None:
-    built = runner.invoke(app, ["index", "build", str(seeds / "001.txt"), "-o", location, "-j", "1"])
+    built = runner.invoke(app, ["index", "build", str(seeds / WIRE), "-o", location, "-j", "1"])
     assert built.exit_code == 0, built.output
-    again = runner.invoke(app, ["index", "add", location, str(seeds / "001.txt"), "-j", "1"])
+    again = runner.invoke(app, ["index", "add", location, str(seeds / WIRE), "-j", "1"])
     assert "0 documents added; 1 in" in again.output
     scores = _score(seeds, location)
-    assert scores["000.txt"]["class"] == "wholly-derived" and scores["000.txt"]["sources"][0]["id"] == "001.txt"
-    assert scores["002.txt"]["class"] == "partially-derived" and scores["002.txt"]["sources"][0]["id"] == "001.txt"
-    assert scores["003.txt"]["class"] == "original"
-    query = runner.invoke(app, ["index", "query", location, str(seeds / "002.txt"), str(seeds / "004.txt"),
-                                str(seeds / "001.txt")])
+    for name in (REWRITE, PARTIAL, BLOG):
+        assert scores[name]["class"] == EXPECTED_CLASS[name]
+        assert [s["id"] for s in scores[name]["sources"][:1]] == ([FIRST_SOURCE[name]] if name in FIRST_SOURCE else [])
+    query = runner.invoke(app, ["index", "query", location, str(seeds / PARTIAL), str(seeds / BRIEFING),
+                                str(seeds / WIRE)])
     rows = [json.loads(line) for line in query.output.splitlines()]
-    assert [c["id"] for c in rows[0]["candidates"]] == ["001.txt"] and rows[1]["candidates"] == []
-    assert rows[2]["candidates"] == [{"id": "001.txt", "jaccard": 1.0}]  # its own signature, stored and read back
+    assert [c["id"] for c in rows[0]["candidates"]] == [WIRE] and rows[1]["candidates"] == []
+    assert rows[2]["candidates"] == [{"id": WIRE, "jaccard": 1.0}]  # its own signature, stored and read back
     index = open_index(location, Settings())
     with pytest.raises(KeyError):
-        index.hashvalues(["001.txt", "not-indexed"])
+        index.hashvalues([WIRE, "not-indexed"])
     index.close()
     stats = json.loads(runner.invoke(app, ["index", "stats", location]).output)
     assert stats["documents"] == 1 and stats["bands"] * stats["rows_per_band"] <= stats["num_perm"]

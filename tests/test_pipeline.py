@@ -8,21 +8,23 @@ from provenance import read, score_corpus
 from provenance.pipeline import Result
 from provenance.report.records import write_jsonl
 
-from .seed_truth import EXPECTED_CLASS
+from .seed_truth import BLOG, BRIEFING, EXPECTED_CLASS, FIRST_SOURCE, ORIGINALITY_ORDER, PARTIAL, REWRITE, WIRE
 
 
-def _by_stem(results: list[Result]) -> dict[str, Result]:
-    return {r.score.id.split("/")[-1].split(".")[0]: r for r in results}
+def stem(name: str) -> str:
+    """A seed's name without folder or suffix: the same for its .txt, .html and JSONL forms."""
+    return name.split("/")[-1].rsplit(".", 1)[0] if name.endswith((".txt", ".html")) else name.split("/")[-1]
 
 
 def check_seed_verdicts(results: list[Result]) -> None:
-    by = _by_stem(results)
-    assert {k: by[k].score.klass.value for k in EXPECTED_CLASS} == EXPECTED_CLASS
-    for derived in ("000", "002"):
-        assert by[derived].score.sources[0].id.split(".")[0] == "001"
-    o = {k: by[k].score.originality for k in EXPECTED_CLASS}
-    assert o["001"] < o["000"] < o["002"] < min(o["003"], o["004"])
-    assert o["001"] <= 0.05
+    """The verdicts of ../shared/seeds/README.md: classes, first sources, the originality order."""
+    by = {stem(r.score.id): r.score for r in results}
+    assert {k: by[stem(k)].klass.value for k in EXPECTED_CLASS} == EXPECTED_CLASS
+    for name, source in FIRST_SOURCE.items():
+        assert stem(by[stem(name)].sources[0].id) == stem(source), name
+    o = [by[stem(k)].originality for k in ORIGINALITY_ORDER]
+    assert o == sorted(o) and len(set(o)) == len(o), o
+    assert o[-1] < min(by[stem(BLOG)].originality, by[stem(BRIEFING)].originality)
     assert all(r.score.error is None for r in results)
 
 
@@ -53,16 +55,16 @@ def test_seed_output_matches_golden(seeds, update_golden):
 def test_reference_documents_are_sources_and_not_scored(seeds, tmp_path):
     wire = tmp_path / "wire"
     wire.mkdir()
-    (wire / "ap.txt").write_text((seeds / "001.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    results = score_corpus(read([seeds / "000.txt", seeds / "002.txt"]), references=read([wire]))
-    assert [r.score.id for r in results] == ["000.txt", "002.txt"]
+    (wire / "ap.txt").write_text((seeds / WIRE).read_text(encoding="utf-8"), encoding="utf-8")
+    results = score_corpus(read([seeds / REWRITE, seeds / PARTIAL]), references=read([wire]))
+    assert [r.score.id for r in results] == [REWRITE, PARTIAL]
     assert all(r.score.sources[0].id == "ap.txt" for r in results)
 
 
 def test_failed_inputs_keep_their_place_and_others_are_scored(seeds, tmp_path):
-    (tmp_path / "a.txt").write_text((seeds / "001.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.txt").write_text((seeds / WIRE).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"\xff\xfe broken")
-    (tmp_path / "c.txt").write_text((seeds / "000.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "c.txt").write_text((seeds / REWRITE).read_text(encoding="utf-8"), encoding="utf-8")
     results = score_corpus(read([tmp_path]))
     assert [r.score.id for r in results] == ["a.txt", "b.txt", "c.txt"]
     assert "UTF-8" in results[1].score.error and results[1].score.originality is None

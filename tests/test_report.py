@@ -12,6 +12,7 @@ from provenance.cli import app
 from provenance.report.html import embed_json
 
 from .conftest import FIXTURES
+from .seed_truth import NAMES, PARTIAL, REWRITE, WIRE
 
 runner = CliRunner()
 
@@ -26,12 +27,12 @@ def test_json_report_has_graph_and_marked_sentences(seeds, tmp_path):
     result, out = _report(tmp_path, str(seeds), "--format", "json")
     assert result.exit_code == 0
     data = json.loads(out.read_text())
-    assert {(e["source"], e["target"]) for e in data["edges"]} == {("001.txt", "000.txt"), ("001.txt", "002.txt")}
-    assert set(data["layout"]) == {f"00{i}.txt" for i in range(5)}
-    labels = [s["label"] for s in data["details"]["002.txt"]["sentences"]]
+    assert {(e["source"], e["target"]) for e in data["edges"]} == {(WIRE, REWRITE), (WIRE, PARTIAL)}
+    assert set(data["layout"]) == set(NAMES)
+    labels = [s["label"] for s in data["details"][PARTIAL]["sentences"]]
     assert labels[:3] == ["original", "original", "original"] and "verbatim" in labels and labels[-1] == "original"
-    assert {s["label"] for s in data["details"]["001.txt"]["sentences"]} == {"wire"}
-    assert data["details"]["002.txt"]["evidence"]["credit_lines"] == ["The Associated Press contributed to this report."]
+    assert {s["label"] for s in data["details"][WIRE]["sentences"]} == {"wire"}
+    assert data["details"][PARTIAL]["evidence"]["credit_lines"] == ["The Associated Press contributed to this report."]
 
 
 def test_html_report_is_self_contained_with_a_strict_csp(seeds, tmp_path):
@@ -45,7 +46,7 @@ def test_html_report_is_self_contained_with_a_strict_csp(seeds, tmp_path):
     assert f"'sha256-{digest}'" in csp
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
     details = json.loads(re.search(r'id="report-details">(.*?)</script>', html, re.S).group(1))
-    detail = json.loads(gzip.decompress(base64.b64decode(details["001.txt"])))
+    detail = json.loads(gzip.decompress(base64.b64decode(details[WIRE])))
     assert detail["sentences"][0]["text"].startswith("BEIJING (AP)")
 
 
@@ -71,9 +72,9 @@ def test_hostile_text_is_escaped_in_html_and_markdown(tmp_path):
 def test_markdown_lists_taken_passages_beside_their_source(seeds, tmp_path):
     result, out = _report(tmp_path, str(seeds), "--format", "md")
     md = out.read_text()
-    assert "| 001.txt | wire-copy | 0.00 | wire:AP | 1.00 | 16 |" in md
-    assert "## 002.txt: partially-derived" in md and "### from 001.txt" in md
-    assert "> source: BEIJING (AP) - The United States and China opened talks" in md
+    assert f"| {WIRE} | wire-copy | 0.00 | wire:AP | 1.00 |" in md
+    assert f"## {PARTIAL}: partially-derived" in md and f"### from {WIRE}" in md
+    assert "> source: BEIJING (AP) - American and Chinese officials met Tuesday" in md
 
 
 def test_report_needs_an_output_file(seeds):

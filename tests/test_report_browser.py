@@ -19,6 +19,8 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
 
+from .seed_truth import BLOG, BRIEFING, PARTIAL, REWRITE, WIRE
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -65,18 +67,18 @@ def test_seed_report_in_chromium(browser, seeds, tmp_path, update_golden):
     page, events = _open(browser, _report(tmp_path, seeds))
     ids = lambda: page.eval_on_selector_all("#documents tbody tr", "rows => rows.map(r => r.dataset.id)")
     page.click("#documents th[data-key=originality]")
-    assert ids() == ["001.txt", "000.txt", "002.txt", "003.txt", "004.txt"]
+    assert ids() == [WIRE, REWRITE, PARTIAL, BLOG, BRIEFING]
     page.click("#documents th[data-key=originality]")
-    assert ids()[-1] == "001.txt"
+    assert ids()[-1] == WIRE
     arrows = page.eval_on_selector_all("#graph line.edge", "ls => ls.map(l => l.dataset.source + '>' + l.dataset.target)")
-    assert sorted(arrows) == ["001.txt>000.txt", "001.txt>002.txt"]
-    assert page.get_attribute("#graph circle[data-id='001.txt']", "fill") == "#c0392b"
+    assert sorted(arrows) == [f"{WIRE}>{REWRITE}", f"{WIRE}>{PARTIAL}"]
+    assert page.get_attribute(f"#graph circle[data-id='{WIRE}']", "fill") == "#c0392b"
 
-    page.click("#documents tbody tr[data-id='002.txt']")
-    _wait_opened(page, "002.txt")
+    page.click(f"#documents tbody tr[data-id='{PARTIAL}']")
+    _wait_opened(page, PARTIAL)
     marked = page.eval_on_selector_all("#doc-text span[data-index]", "ss => ss.map(s => s.className)")
     assert marked[:3] == ["s-original"] * 3 and marked[-1] == "s-original" and "s-verbatim" in marked
-    page.click("#doc-tabs button:has-text('001.txt')")
+    page.click(f"#doc-tabs button:has-text('{WIRE}')")
     pane = page.locator("#right")
     before = pane.evaluate("p => p.scrollTop")
     page.locator("#left span.linked").last.click()

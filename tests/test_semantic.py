@@ -20,7 +20,7 @@ PARAPHRASE = ["After weeks of pressure over the housing scandal, the minister qu
 
 def test_seed_verdicts_hold_with_semantic_similarity(seeds):
     results = score_corpus(read([seeds]), Settings(semantic=True))
-    assert {r.score.id[:3]: r.score.klass.value for r in results} == EXPECTED_CLASS
+    assert {r.score.id: r.score.klass.value for r in results} == EXPECTED_CLASS
 
 
 def test_a_rewrite_with_few_shared_words_is_matched_only_semantically():

@@ -28,6 +28,7 @@ from provenance.signatures import signatures
 from provenance.types import Cleaned, Evidence, Sentence
 from provenance.windows import EarlierWindows, _decode, _encode, analyse_windows
 
+from .seed_truth import BRIEFING, NAMES, PARTIAL, REWRITE, WIRE
 from .test_pipeline import check_seed_verdicts
 
 
@@ -40,9 +41,9 @@ def test_sources_in_earlier_windows_are_found_and_never_scored_again(seeds):
     windows = list(analyse_windows(read([seeds]), Settings(window_documents=2)))
     results = [r for w in windows for r in w.results]
     assert [len(w.results) for w in windows] == [2, 2, 1]
-    assert [r.score.id for r in results] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
+    assert [r.score.id for r in results] == list(NAMES)
     check_seed_verdicts(results)
-    assert "001.txt" in windows[1].references  # 002.txt's source, from the first window, as a source only
+    assert WIRE in windows[1].references  # PARTIAL's source, from the first window, as a source only
 
 
 def test_each_document_is_cleaned_once_however_many_windows_draw_on_it(seeds, monkeypatch):
@@ -55,7 +56,7 @@ def test_each_document_is_cleaned_once_however_many_windows_draw_on_it(seeds, mo
 
     monkeypatch.setattr(provenance.pipeline, "clean_batch", counting)
     windows = list(analyse_windows(read([seeds]), Settings(window_documents=1)))
-    assert sorted(cleaned_ids) == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
+    assert sorted(cleaned_ids) == list(NAMES)
     assert any(w.references for w in windows)
 
 
@@ -80,13 +81,13 @@ def test_a_store_the_caller_gives_gets_every_window_and_a_run_s_own_store_is_not
         seeds, tmp_path, monkeypatch):
     store = EarlierWindows(tmp_path / "earlier", Settings(window_documents=2))
     list(analyse_windows(read([seeds]), Settings(window_documents=2), earlier=store))
-    stored = [i for i in ("000.txt", "001.txt", "002.txt", "003.txt", "004.txt") if i in store.index]
+    stored = [i for i in NAMES if i in store.index]
     store.close()
-    assert stored[-1] == "004.txt" and len(stored) >= 3  # the last window's too (copies stay out)
+    assert stored[-1] == BRIEFING and len(stored) >= 3  # the last window's too (copies stay out)
     added = []
     monkeypatch.setattr(EarlierWindows, "add", lambda self, done, _: added.append([c.document.id for c in done]))
     list(analyse_windows(read([seeds]), Settings(window_documents=2)))
-    assert len(added) == 2 and "004.txt" not in sum(added, [])
+    assert len(added) == 2 and BRIEFING not in sum(added, [])
 
 
 def test_the_earlier_windows_store_keeps_no_journal_where_an_index_keeps_one(tmp_path):
@@ -103,12 +104,12 @@ def test_sources_asked_for_again_are_not_decoded_again(seeds, tmp_path, monkeypa
     done = [r.cleaned for r in analysis.results]
     store = EarlierWindows(tmp_path / "earlier", analysis.settings)
     store.add(done, Fingerprints(analysis.settings))
-    first = store.cleaned(["000.txt", "001.txt"], Fingerprints(analysis.settings))
+    first = store.cleaned([REWRITE, WIRE], Fingerprints(analysis.settings))
     decoded = []
     monkeypatch.setattr(provenance.windows, "_decode", lambda data: decoded.append(data) or _decode(data))
-    again = store.cleaned(["001.txt", "002.txt", "000.txt"], Fingerprints(analysis.settings))
+    again = store.cleaned([WIRE, PARTIAL, REWRITE], Fingerprints(analysis.settings))
     store.close()
-    assert len(decoded) == 1 and [c.document.id for c in again] == ["001.txt", "002.txt", "000.txt"]
+    assert len(decoded) == 1 and [c.document.id for c in again] == [WIRE, PARTIAL, REWRITE]
     assert again[0] is first[1] and again[2] is first[0]
 
 
@@ -142,14 +143,14 @@ def test_fingerprints_made_on_worker_processes_are_those_made_here(seeds, monkey
 
 
 def test_an_id_seen_again_in_a_later_window_is_scored_again_like_the_first_time(seeds):
-    wire = Document("a", "crawl.jsonl", text=(seeds / "001.txt").read_text(encoding="utf-8"))
+    wire = Document("a", "crawl.jsonl", text=(seeds / WIRE).read_text(encoding="utf-8"))
     windows = list(analyse_windows([wire, Document("b", "crawl.jsonl", text="x"), wire], Settings(window_documents=1)))
     first, _, again = (w.results[0].score for w in windows)
     assert again == first and first.error is None
 
 
 def test_a_source_later_in_the_stream_is_not_seen(seeds):
-    first, second = analyse_windows(read([seeds / "002.txt", seeds / "001.txt"]), Settings(window_documents=1))
+    first, second = analyse_windows(read([seeds / PARTIAL, seeds / WIRE]), Settings(window_documents=1))
     assert first.results[0].score.klass is DerivationClass.ORIGINAL
     assert second.results[0].score.klass is DerivationClass.WIRE_COPY
 
@@ -162,8 +163,8 @@ def test_cli_streams_windows_and_counts_failures_in_any_of_them(seeds, tmp_path)
                                       str(tmp_path / "window.toml"), "-f", "jsonl", "-o", str(out), "-j", "1"])
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert result.exit_code == 1 and "broken.jsonl" in result.output
-    assert len(rows) == 7 and [r["id"] for r in rows[:5]] == ["000.txt", "001.txt", "002.txt", "003.txt", "004.txt"]
-    assert rows[2]["class"] == "partially-derived" and rows[2]["sources"][0]["id"] == "001.txt"
+    assert len(rows) == 7 and [r["id"] for r in rows[:5]] == list(NAMES)
+    assert rows[2]["class"] == "partially-derived" and rows[2]["sources"][0]["id"] == WIRE
     assert rows[6]["error"] is not None
 
 

@@ -37,7 +37,7 @@
     document.getElementById("meta").textContent = show(
       DATA.documents.length + " documents, " + DATA.references.length + " references · provenance " + DATA.version +
       " · thresholds: wholly-derived ≥ " + s.wholly_derived_share + ", partially-derived ≥ " + s.partially_derived_share +
-      ", wire copy ≥ " + s.wire_copy_share + ", rewrite similarity ≥ " + s.rewrite_similarity);
+      ", wire copy ≥ " + s.wire_copy_share + ", reuse probability ≥ " + s.rewrite_probability);
     const counts = {};
     DATA.documents.forEach(d => { counts[klass(d)] = (counts[klass(d)] || 0) + 1; });
     const box = document.getElementById("counts");
@@ -228,7 +228,7 @@
     row("credit lines", doc.evidence.credit_lines.join(" | ") || "none");
     const s = DATA.settings;
     row("thresholds", "wholly ≥ " + s.wholly_derived_share + ", partially ≥ " + s.partially_derived_share + ", verbatim ≥ " +
-        s.verbatim_similarity + ", rewritten ≥ " + s.rewrite_similarity + ", passages ≥ " + s.min_passage_tokens + " tokens");
+        s.verbatim_similarity + ", rewritten ≥ " + s.rewrite_probability + " (alone ≥ " + s.anchor_probability + "), passages ≥ " + s.min_passage_tokens + " tokens");
   }
 
   async function openDocument(id) {

@@ -1,0 +1,144 @@
+"""Train and evaluate the reuse model (reuse.py) from human-labelled sentence pairs in ../shared/data.
+
+- msrp: news sentence pairs judged equivalent or not; its standard train/test split.
+- pan10-human-paraphrase-sentences: sentences people rewrote by hand (positives), and same-document
+  pairs (easy negatives); train/test as shipped.
+- sts-benchmark: news headlines and sentences (headlines, deft-news) scored 0-5; at least 4 is reuse,
+  at most 2 is not, the rest is left out. MSRpar is left out: it re-scores MSRP test pairs.
+
+`python -m provenance.reuse_training --data ../shared/data --out models` (make model) writes
+models/reuse.json and the model card's numbers; fixed order and a deterministic solver make it reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .align import Comparison, DocumentProfile, Vocabulary
+from .reuse import MODEL_FILE, ReuseModel
+from .text import normalize
+
+PAIRS_PER_COMPARISON = 200  # labelled pairs compared as two documents at once (a 200 × 200 join)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    name: str
+    first: list[str]
+    second: list[str]
+    labels: np.ndarray
+
+
+def _msrp(path: Path, name: str) -> Pairs:
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").splitlines()[1:]
+            if line.strip()]
+    return Pairs(name, [r[3] for r in rows], [r[4] for r in rows], np.array([int(r[0]) for r in rows]))
+
+
+def _pan(folder: Path, split: str) -> Pairs:
+    read = lambda suffix: (folder / f"pan-{split}{suffix}").read_text(encoding="utf-8").splitlines()  # noqa: E731
+    return Pairs(f"pan10 {split}", read("_s1.txt"), read("_s2.txt"), np.array([int(x) for x in read(".labels")]))
+
+
+def _sts(path: Path, name: str) -> Pairs:
+    first, second, labels = [], [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 7 or fields[0] != "main-news" or fields[1] == "MSRpar":
+            continue
+        score = float(fields[4])
+        if score >= 4 or score <= 2:
+            first.append(fields[5])
+            second.append(fields[6])
+            labels.append(int(score >= 4))
+    return Pairs(name, first, second, np.array(labels))
+
+
+def read_sets(data: Path) -> tuple[list[Pairs], list[Pairs]]:
+    """(training sets, test sets), each a set of labelled pairs."""
+    msrp, pan, sts = data / "msrp", data / "pan10-human-paraphrase-sentences", data / "sts-benchmark"
+    train = [_msrp(msrp / "msr_paraphrase_train.txt", "msrp train"), _pan(pan, "train"),
+             _sts(sts / "sts-train.csv", "sts news train")]
+    test = [_msrp(msrp / "msr_paraphrase_test.txt", "msrp test"), _pan(pan, "test"),
+            _sts(sts / "sts-test.csv", "sts news test")]
+    return train, test
+
+
+def features(pairs: Pairs) -> np.ndarray:
+    """FEATURES of every pair, computed as alignment computes them (the same profiles and kernels)."""
+    from .kernels import diagonal_features
+
+    rows = []
+    for start in range(0, len(pairs.labels), PAIRS_PER_COMPARISON):
+        vocabulary = Vocabulary()
+        a, b = (DocumentProfile([normalize(s) for s in side[start:start + PAIRS_PER_COMPARISON]], vocabulary)
+                for side in (pairs.first, pairs.second))
+        pair = Comparison.of(a, b)
+        rows.append(diagonal_features(pair.stems, pair.trigrams, a.stems.counts, b.stems.counts, a.trigrams.counts,
+                                      b.trigrams.counts, a.tokens, b.tokens))
+    return np.concatenate(rows)
+
+
+def fit(train: Sequence[Pairs]) -> ReuseModel:
+    """A logistic regression on standardised features, folded back into weights on the raw features.
+    Each set weighs the same in total, so the 10,000 PAN pairs do not drown MSRP's news."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from .kernels import FEATURES
+
+    x = np.concatenate([features(p) for p in train])
+    y = np.concatenate([p.labels for p in train])
+    weight = np.concatenate([np.full(len(p.labels), len(y) / (len(train) * len(p.labels))) for p in train])
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y, sample_weight=weight)
+    weights = model.coef_[0] / scaler.scale_
+    intercept = float(model.intercept_[0] - np.dot(weights, scaler.mean_))
+    return ReuseModel(FEATURES, weights, intercept)
+
+
+def evaluate(model: ReuseModel, pairs: Pairs, threshold: float = 0.5) -> dict[str, float]:
+    """Accuracy, F1 of the reuse class and ROC AUC, the probability cut at `threshold`."""
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+    probability = probabilities(model, pairs)
+    predicted = (probability >= threshold).astype(int)
+    return {"pairs": len(pairs.labels), "accuracy": round(accuracy_score(pairs.labels, predicted), 4),
+            "f1": round(f1_score(pairs.labels, predicted), 4), "auc": round(roc_auc_score(pairs.labels, probability), 4)}
+
+
+def probabilities(model: ReuseModel, pairs: Pairs) -> np.ndarray:
+    x = features(pairs)
+    shared = x[:, 6] > 0  # as in alignment: a pair sharing no stem is not reuse
+    return np.where(shared, 1 / (1 + np.exp(-(model.intercept + x @ model.weights))), 0.0)
+
+
+def report(train: Sequence[Pairs], test: Sequence[Pairs], model: ReuseModel) -> Iterator[str]:
+    yield "| set | pairs | accuracy | F1 (reuse) | ROC AUC |"
+    yield "|---|---|---|---|---|"
+    for pairs in [*train, *test]:
+        m = evaluate(model, pairs)
+        yield f"| {pairs.name} | {m['pairs']:,} | {m['accuracy']:.3f} | {m['f1']:.3f} | {m['auc']:.3f} |"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="models/: reuse.json and reuse-metrics.md")
+    args = parser.parse_args(argv)
+    train, test = read_sets(args.data)
+    model = fit(train)
+    (args.out / MODEL_FILE).write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
+    table = "\n".join(report(train, test, model))
+    (args.out / "reuse-metrics.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
