@@ -39,6 +39,7 @@ class Vocabulary:
         self.ids: dict[str, int] = {}
         self.stems = np.zeros(1024, dtype=np.int64)
         self.content = np.zeros(1024, dtype=bool)
+        self.numeric = np.zeros(1024, dtype=bool)
 
     def encode(self, tokens: Sequence[str]) -> np.ndarray:
         """New words are added first, in sorted order (ids must not depend on set order), so that the
@@ -60,14 +61,16 @@ class Vocabulary:
         if self.stems.size <= max(new, stem):
             size = 2 * self.stems.size
             self.stems, self.content = np.resize(self.stems, size), np.resize(self.content, size)
+            self.numeric = np.resize(self.numeric, size)
         self.stems[new] = stem
         self.content[new] = is_content_word(word)
+        self.numeric[new] = any(c.isdigit() for c in word)
         return new
 
 
 class DocumentProfile:
-    """What alignment compares, for each sentence of a document: its stemmed content words and its
-    word trigrams, as integer ids beside their sentence numbers.
+    """What alignment compares, for each sentence of a document: its stemmed content words, its word
+    trigrams and its numbers, as integer ids beside their sentence numbers.
 
     Two documents are compared by one join of their sorted ids instead of a Python loop over every
     sentence pair, and a document is tokenised once, its features found by array operations.
@@ -83,6 +86,8 @@ class DocumentProfile:
         self.stems = _Rows(vocabulary.stems[ids][content], row[content], len(tokens))
         inside = row[2:] == row[:-2]  # the trigram's first and last word are in one sentence
         self.trigrams = _Rows(_trigram_keys(ids)[inside], row[2:][inside], len(tokens))
+        numeric = vocabulary.numeric[ids]
+        self.numbers = _Rows(ids[numeric], row[numeric], len(tokens))
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -130,20 +135,22 @@ def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfil
 
 
 class Comparison:
-    """Two profiles and, for every sentence pair, the stems and trigrams they share: counted once, for
-    sentence matching and for the neighbour and passage checks after it."""
+    """Two profiles and, for every sentence pair, the stems, trigrams and numbers they share: counted once,
+    for sentence matching and for the neighbour and passage checks after it."""
 
-    def __init__(self, a: DocumentProfile, b: DocumentProfile, stems: np.ndarray, trigrams: np.ndarray) -> None:
-        self.a, self.b, self.stems, self.trigrams = a, b, stems, trigrams
+    def __init__(self, a: DocumentProfile, b: DocumentProfile, stems: np.ndarray, trigrams: np.ndarray,
+                 numbers: np.ndarray) -> None:
+        self.a, self.b, self.stems, self.trigrams, self.numbers = a, b, stems, trigrams, numbers
 
     @classmethod
     def of(cls, a: DocumentProfile, b: DocumentProfile) -> Comparison:
-        return cls(a, b, a.stems.shared(b.stems), a.trigrams.shared(b.trigrams))
+        return cls(a, b, a.stems.shared(b.stems), a.trigrams.shared(b.trigrams), a.numbers.shared(b.numbers))
 
     def mirrored(self) -> Comparison:
         """B against A without joining again: what two sentences share is the same either way round.
         Copied in row order, so that the kernels are compiled for one memory layout, not two."""
-        return Comparison(self.b, self.a, np.ascontiguousarray(self.stems.T), np.ascontiguousarray(self.trigrams.T))
+        return Comparison(self.b, self.a, *(np.ascontiguousarray(m.T) for m in (self.stems, self.trigrams,
+                                                                               self.numbers)))
 
 
 def _similarities(pair: Comparison, model: ReuseModel) -> tuple[np.ndarray, np.ndarray]:
@@ -153,8 +160,9 @@ def _similarities(pair: Comparison, model: ReuseModel) -> tuple[np.ndarray, np.n
     from .kernels import reuse_probabilities, verbatim_containment
 
     a, b = pair.a, pair.b
-    probability = reuse_probabilities(pair.stems, pair.trigrams, a.stems.counts, b.stems.counts, a.trigrams.counts,
-                                      b.trigrams.counts, a.tokens, b.tokens, model.weights, model.intercept)
+    probability = reuse_probabilities(pair.stems, pair.trigrams, pair.numbers, a.stems.counts, b.stems.counts,
+                                      a.trigrams.counts, b.trigrams.counts, a.numbers.counts, b.numbers.counts,
+                                      a.tokens, b.tokens, model.weights, model.intercept)
     return probability, verbatim_containment(pair.trigrams, a.trigrams.counts)
 
 
@@ -179,7 +187,7 @@ def align(
 
     source, similarity, kind, passages = align_sentences(
         probability, verbatim, pair.stems, pair.trigrams, pair.a.stems.counts, pair.a.trigrams.counts, pair.a.tokens,
-        settings.verbatim_similarity, settings.rewrite_probability, settings.anchor_probability,
+        settings.verbatim_similarity, settings.verbatim_run, settings.rewrite_probability, settings.anchor_probability,
         settings.fragment_containment, settings.edge_trigrams, settings.min_passage_tokens)
     kinds = {VERBATIM: MatchKind.VERBATIM, REWRITTEN: MatchKind.REWRITTEN}
     rows = np.flatnonzero(source >= 0)

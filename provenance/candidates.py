@@ -43,30 +43,36 @@ class Shingles:
 
 @dataclass(frozen=True)
 class Incidence:
-    """What every task of `overlapping` shares: which documents take part, and their shingles as a
-    sparse matrix (a row a document) and its transpose."""
+    """What every task of `overlapping` shares: which documents take part, the containment each needs
+    (`floors`: a pair needs the lower of its two), and their shingles as a sparse matrix (a row a
+    document) and its transpose."""
 
     members: np.ndarray
     sizes: np.ndarray
+    floors: np.ndarray
     rows: sparse.csr_matrix
     columns: sparse.csr_matrix
-    threshold: float
 
     @classmethod
-    def of(cls, shingles: Shingles, members: np.ndarray, threshold: float) -> Incidence:
+    def of(cls, shingles: Shingles, members: np.ndarray, floors: float | np.ndarray) -> Incidence:
+        """`floors`: one containment for all documents, or one for each document of `shingles`."""
         matrix = sparse.csr_matrix((np.ones(shingles.ranks.size, np.int32), shingles.ranks, shingles.starts),
                                    shape=(len(shingles.starts) - 1, shingles.count))[members]
-        return cls(members, shingles.sizes[members], matrix, matrix.T.tocsr(), threshold)
+        floors = np.broadcast_to(np.asarray(floors, np.float64), shingles.sizes.shape)[members]
+        return cls(members, shingles.sizes[members], floors, matrix, matrix.T.tocsr())
 
 
-def overlapping(positions: np.ndarray, shared: Incidence) -> list[np.ndarray]:
+def overlapping(positions: np.ndarray, shared: Incidence) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (smaller, larger) document-number pairs, the first at one of `positions` (among the members), whose
-    shared shingles are at least `threshold` of the smaller set: exact, one sparse product for the block."""
+    shared shingles reach their floor as a share of the smaller set, and that share (as `contained` gives it):
+    exact, one sparse product for the block."""
     counts = (shared.rows[positions] @ shared.columns).tocoo()
     first, second = positions[counts.row], counts.col
     smaller = np.maximum(np.minimum(shared.sizes[first], shared.sizes[second]), 1)
-    keep = (first < second) & (counts.data >= shared.threshold * smaller)
-    return [np.stack([shared.members[first[keep]], shared.members[second[keep]]], axis=1).astype(np.int64)]
+    floor = np.minimum(shared.floors[first], shared.floors[second])
+    keep = (first < second) & (counts.data >= floor * smaller)
+    pairs = np.stack([shared.members[first[keep]], shared.members[second[keep]]], axis=1).astype(np.int64)
+    return [(pairs, (counts.data[keep] / smaller[keep]).astype(np.float32))]
 
 
 def unique_pairs(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -96,8 +102,9 @@ def contained(pairs: np.ndarray, shingles: Shingles) -> list[np.ndarray]:
     return [shared_shares(np.asarray(pairs, np.int64).reshape(-1, 2), shingles.ranks, shingles.starts, shingles.count)]
 
 
-def strongest(pairs: np.ndarray, containment: np.ndarray, threshold: float, origin: np.ndarray, per_document: int) -> np.ndarray:
-    """The pairs worth aligning: containment at least `threshold`, and, for one of their two
+def strongest(pairs: np.ndarray, containment: np.ndarray, threshold: float | np.ndarray, origin: np.ndarray,
+              per_document: int) -> np.ndarray:
+    """The pairs worth aligning: containment at least `threshold` (one, or one a pair), and, for one of their two
     documents, among its `per_document` closest partners or its `per_document` likeliest sources
     (0: no limit).
 

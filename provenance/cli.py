@@ -463,8 +463,8 @@ def index_query(
     config: Config = None,
     model: ModelDir = None,
 ) -> None:
-    """For each document, the indexed documents LSH finds at `index_threshold` estimated Jaccard or more, as `score
-    --index` considers them, with that similarity (JSONL)."""
+    """For each document, the indexed documents LSH finds at `index_threshold` estimated Jaccard or more, with
+    that similarity (JSONL)."""
     from .index import Fingerprints, jaccard, open_index
     from .ingest import read
     from .report import atomic_output

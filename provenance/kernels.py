@@ -94,12 +94,14 @@ def most_shared(members: np.ndarray, starts: np.ndarray, excluded: np.ndarray,
 
 # What the reuse model (reuse.py) reads of a sentence pair, in this order.
 FEATURES = ("stem_dice", "stems_a_in_b", "stems_b_in_a", "trigrams_a_in_b", "trigrams_b_in_a", "length_ratio",
-            "log_shared_stems", "log_unshared_stems")
+            "log_shared_stems", "log_unshared_stems", "log_shared_trigrams", "log_shared_numbers",
+            "log_unshared_numbers")
 
 
 @numba.njit(cache=True, nogil=True)
-def _pair_features(out: np.ndarray, s: int, t: int, sa: int, sb: int, ta: int, tb: int, na: int, nb: int) -> None:
-    """FEATURES of one pair: `s` stems and `t` trigrams shared, each side's counts and tokens."""
+def _pair_features(out: np.ndarray, s: int, t: int, d: int, sa: int, sb: int, ta: int, tb: int, da: int, db: int,
+                   na: int, nb: int) -> None:
+    """FEATURES of one pair: `s` stems, `t` trigrams and `d` numbers shared, each side's counts and tokens."""
     out[0] = 2 * s / max(sa + sb, 1)
     out[1] = s / max(sa, 1)
     out[2] = s / max(sb, 1)
@@ -108,12 +110,16 @@ def _pair_features(out: np.ndarray, s: int, t: int, sa: int, sb: int, ta: int, t
     out[5] = min(na, nb) / max(na, nb, 1)
     out[6] = np.log1p(s)
     out[7] = np.log1p(sa + sb - 2 * s)
+    out[8] = np.log1p(t)  # a long run of shared words is a copy however long the sentences around it
+    out[9] = np.log1p(d)
+    out[10] = np.log1p(da + db - 2 * d)  # other figures: the same event, other facts (MSRP's hard negatives)
 
 
 @numba.njit(cache=True, nogil=True)
-def reuse_probabilities(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
-                        a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray,
-                        weights: np.ndarray, intercept: float) -> np.ndarray:
+def reuse_probabilities(stems: np.ndarray, trigrams: np.ndarray, numbers: np.ndarray, a_stems: np.ndarray,
+                        b_stems: np.ndarray, a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_numbers: np.ndarray,
+                        b_numbers: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray, weights: np.ndarray,
+                        intercept: float) -> np.ndarray:
     """Every sentence pair's probability of reuse by the logistic model `weights` over FEATURES (zero where no
     stem is shared: such a pair is not looked at)."""
     n, m = stems.shape
@@ -122,22 +128,22 @@ def reuse_probabilities(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.nda
     for i in range(n):
         for j in range(m):
             if stems[i, j]:
-                _pair_features(features, stems[i, j], trigrams[i, j], a_stems[i], b_stems[j], a_trigrams[i],
-                               b_trigrams[j], a_tokens[i], b_tokens[j])
+                _pair_features(features, stems[i, j], trigrams[i, j], numbers[i, j], a_stems[i], b_stems[j],
+                               a_trigrams[i], b_trigrams[j], a_numbers[i], b_numbers[j], a_tokens[i], b_tokens[j])
                 out[i, j] = 1.0 / (1.0 + np.exp(-(intercept + np.dot(weights, features))))
     return out
 
 
 @numba.njit(cache=True, nogil=True)
-def diagonal_features(stems: np.ndarray, trigrams: np.ndarray, a_stems: np.ndarray, b_stems: np.ndarray,
-                      a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_tokens: np.ndarray,
-                      b_tokens: np.ndarray) -> np.ndarray:
+def diagonal_features(stems: np.ndarray, trigrams: np.ndarray, numbers: np.ndarray, a_stems: np.ndarray,
+                      b_stems: np.ndarray, a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_numbers: np.ndarray,
+                      b_numbers: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray) -> np.ndarray:
     """FEATURES of the pairs (i, i): what the reuse model is trained on, labelled pairs given as two
     documents whose i-th sentences make pair i."""
     out = np.zeros((stems.shape[0], len(FEATURES)))
     for i in range(stems.shape[0]):
-        _pair_features(out[i], stems[i, i], trigrams[i, i], a_stems[i], b_stems[i], a_trigrams[i], b_trigrams[i],
-                       a_tokens[i], b_tokens[i])
+        _pair_features(out[i], stems[i, i], trigrams[i, i], numbers[i, i], a_stems[i], b_stems[i], a_trigrams[i],
+                       b_trigrams[i], a_numbers[i], b_numbers[i], a_tokens[i], b_tokens[i])
     return out
 
 
@@ -158,8 +164,8 @@ def verbatim_containment(trigrams: np.ndarray, a_trigrams: np.ndarray) -> np.nda
 @numba.njit(cache=True, nogil=True)
 def align_sentences(probability: np.ndarray, verbatim: np.ndarray, stems: np.ndarray, trigrams: np.ndarray,
                     a_stems: np.ndarray, a_trigrams: np.ndarray, a_tokens: np.ndarray, verbatim_similarity: float,
-                    rewrite_probability: float, anchor_probability: float, fragment_containment: float,
-                    edge_trigrams: int, min_passage_tokens: int
+                    verbatim_run: int, rewrite_probability: float, anchor_probability: float,
+                    fragment_containment: float, edge_trigrams: int, min_passage_tokens: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """align.align's steps over sentence pairs (see align.py): copies; the order-preserving rewrites;
     rewrites sure enough to stand out of order or to share a source sentence; neighbours grown, passages
@@ -171,13 +177,15 @@ def align_sentences(probability: np.ndarray, verbatim: np.ndarray, stems: np.nda
     source = np.full(n, -1, np.int64)
     similarity = np.zeros(n)
     kind = np.zeros(n, np.int64)
-    if not _has_anchor(probability, verbatim, verbatim_similarity, anchor_probability):
+    if not _could_keep(probability, verbatim, trigrams, verbatim_similarity, verbatim_run, anchor_probability):
         return source, similarity, kind, np.zeros((0, 5), np.int64)
     used = np.zeros(m, np.bool_)
     for i in range(n):
         j = np.argmax(verbatim[i])
         if verbatim[i, j] >= verbatim_similarity:  # many to one: copied twice is copied twice
             source[i], similarity[i], kind[i], used[j] = j, verbatim[i, j], VERBATIM, True
+        elif trigrams[i, j] >= verbatim_run:  # surely reused, though not copied whole: no reprint
+            source[i], similarity[i], kind[i], used[j] = j, 1.0, REWRITTEN, True
     free_a, free_b = np.flatnonzero(source < 0), np.flatnonzero(~used)
     chosen = monotone(probability[free_a][:, free_b], rewrite_probability)
     for k in range(len(chosen)):
@@ -201,13 +209,19 @@ def align_sentences(probability: np.ndarray, verbatim: np.ndarray, stems: np.nda
 
 
 @numba.njit(cache=True, nogil=True)
-def _has_anchor(probability: np.ndarray, verbatim: np.ndarray, verbatim_similarity: float,
-                anchor_probability: float) -> bool:
-    """Whether any sentence pair is sure enough to anchor a passage: without one, `_grow` adds
-    nothing and `_is_reuse` keeps nothing (a sixth of the pairs a late window aligns stop here)."""
+def _could_keep(probability: np.ndarray, verbatim: np.ndarray, trigrams: np.ndarray, verbatim_similarity: float,
+                verbatim_run: int, anchor_probability: float) -> bool:
+    """Whether a passage could be kept: a copied sentence, or sentences whose best matches together could
+    reach `anchor_probability` (as `_is_reuse` counts them). Without that, `_grow` adds nothing and
+    `_is_reuse` keeps nothing (a sixth of the pairs a late window aligns stop here)."""
     if not probability.size:
         return False
-    return verbatim.max() >= verbatim_similarity or probability.max() >= anchor_probability
+    if verbatim.max() >= verbatim_similarity or trigrams.max() >= verbatim_run:
+        return True
+    none = 1.0
+    for i in range(probability.shape[0]):
+        none *= 1.0 - probability[i].max()
+    return 1.0 - none >= anchor_probability
 
 
 @numba.njit(cache=True, nogil=True)
@@ -255,16 +269,17 @@ def _contained(shared: int, count: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 2) -> np.ndarray:
-    """Runs of matches that advance together on both sides (gaps of `gap` allowed; a split sentence
-    stays on its source sentence), as rows (a_start, a_end, b_start, b_end, kind)."""
+def _merged(source: np.ndarray, kind: np.ndarray, a_gap: int = 2, b_gap: int = 4) -> np.ndarray:
+    """Runs of matches that advance together on both sides (a split sentence stays on its source sentence),
+    as rows (a_start, a_end, b_start, b_end, kind). A run may skip `a_gap` sentences of its own and `b_gap` of
+    its source: a rewrite condenses, leaving out more of the source than it adds."""
     runs = np.zeros((len(source), 5), np.int64)
     count = 0
     for a in range(len(source)):
         b = source[a]
         if b < 0:
             continue
-        if count and a - runs[count - 1, 1] <= gap and -1 <= b - runs[count - 1, 3] <= gap:
+        if count and a - runs[count - 1, 1] <= a_gap and -1 <= b - runs[count - 1, 3] <= b_gap:
             run = runs[count - 1]
             run[1], run[3] = a + 1, max(run[3], b + 1)
             run[4] = run[4] if run[4] == kind[a] else REWRITTEN
@@ -277,16 +292,19 @@ def _merged(source: np.ndarray, kind: np.ndarray, gap: int = 2) -> np.ndarray:
 @numba.njit(cache=True, nogil=True)
 def _is_reuse(passage: np.ndarray, source: np.ndarray, similarity: np.ndarray, kind: np.ndarray, a_tokens: np.ndarray,
               anchor_probability: float, min_passage_tokens: int) -> bool:
-    """Long enough, and holding one match sure enough to stand on its own: a copied sentence or a likely
-    rewrite. Sentences on the same subject share names and a clause or two; the reuse model, learned from
-    people's judgements of such pairs, says how likely that is reuse."""
+    """Long enough, and likely enough to hold reuse: the chance that at least one of its matches is reuse
+    (a copy surely, a rewrite by its probability, as if independent) reaches `anchor_probability`. One sure
+    rewrite suffices, and so does a run of likely ones in their source's order; sentences on the same
+    subject share names and a clause or two, which the reuse model, learned from people's judgements,
+    rates low."""
     start, end = passage[0], passage[1]
     if a_tokens[start:end].sum() < min_passage_tokens:
         return False
+    none = 1.0
     for i in range(start, end):
-        if source[i] >= 0 and _is_anchor(similarity[i], kind[i], anchor_probability):
-            return True
-    return False
+        if source[i] >= 0:
+            none *= 0.0 if kind[i] == VERBATIM else 1.0 - similarity[i]
+    return 1.0 - none >= anchor_probability
 
 
 @numba.njit(cache=True, nogil=True)
@@ -341,8 +359,8 @@ def load() -> None:
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
     most_shared(empty, np.zeros(1, np.int64), np.zeros(0, np.bool_), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
-    reuse_probabilities(empty_counts, empty_counts, empty, empty, empty, empty, empty, empty, np.zeros(len(FEATURES)),
-                        0.0)
+    reuse_probabilities(empty_counts, empty_counts, empty_counts, empty, empty, empty, empty, empty, empty, empty, empty,
+                        np.zeros(len(FEATURES)), 0.0)
     verbatim_containment(empty_counts, empty)
-    align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0.0, 0.0, 0.0, 0,
-                    0)  # the settings' types only: with no sentences it stops at once
+    align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0, 0.0, 0.0, 0.0,
+                    0, 0)  # the settings' types only: with no sentences it stops at once

@@ -207,7 +207,9 @@ def find_derivations(
     """For each document, the aligned candidates that attribution says are its sources.
     `settled` (references among them): sources only, never derived; a pair of two is not looked at.
     `links`: candidates found in an index, by document; those found only so are paired only so,
-    which keeps an archive out of the batch's exact all-pairs product (whose cost grows with the square of its size)."""
+    which keeps an archive out of the batch's exact all-pairs product (whose cost grows with the square of its
+    size). A pair with a reference (or archive) document needs only `reference_containment`: a source the
+    user named is worth aligning on less shared wording, and there are few of them."""
     engine = engine or LocalEngine(1)
     settled = settled | reference_ids
     links = links or {}
@@ -217,20 +219,28 @@ def find_derivations(
     shingles = candidates.Shingles.of(sets)
     members = np.flatnonzero(shingles.sizes > 0)
     members = members[~np.isin(members, list(linked))]
-    incidence = candidates.Incidence.of(shingles, members, settings.candidate_containment)
-    found = [np.sort(np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2))]
+    is_reference = np.array([d.document.id in reference_ids for d in docs], dtype=bool)
+    floors = np.where(is_reference, settings.reference_containment, settings.candidate_containment)
+    incidence = candidates.Incidence.of(shingles, members, floors)
     exact = engine.map(candidates.overlapping, np.arange(len(members)), incidence, candidates.ROWS_PER_TASK)
-    pairs = candidates.unique_pairs(found + exact)
-    scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
-    pairs = pairs[scored[pairs[:, 0]] | scored[pairs[:, 1]]]
+    indexed = [np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2)]
+    found = candidates.unique_pairs([np.sort(p, axis=1) for p in indexed])
     # imported here, not at the top: numba is only for the commands that compare documents
     from .kernels import load
 
     load()  # before the pools fork (see kernels.py)
-    containment = np.concatenate([np.zeros(0, np.float32),
-                                  *engine.map(candidates.contained, pairs, shingles, PAIRS_PER_TASK)])
+    # the product counted what its pairs share; an index's pairs are counted here
+    checked = engine.map(candidates.contained, found, shingles, PAIRS_PER_TASK)
+    pairs = np.concatenate([found, *(p for p, _ in exact)])
+    containment = np.concatenate([np.zeros(0, np.float32), *checked, *(c for _, c in exact)])
+    scored = np.array([d.document.id not in settled for d in docs], dtype=bool)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    order = order[scored[pairs[order, 0]] | scored[pairs[order, 1]]]
+    pairs, containment = pairs[order], containment[order]
     origin = _origin(docs, reference_ids)
-    pairs = candidates.strongest(pairs, containment, settings.candidate_verify, origin, settings.candidates_per_document)
+    verify = np.where(is_reference, settings.reference_containment, settings.candidate_verify)
+    floor = np.minimum(verify[pairs[:, 0]], verify[pairs[:, 1]])
+    pairs = candidates.strongest(pairs, containment, floor, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}
     for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK):
         out.setdefault(derivation.document, []).append(derivation)

@@ -28,13 +28,15 @@ class Settings:
     shingle_size: int = 2
     candidate_containment: float = 0.15
     candidate_verify: float = 0.1  # exact shingle containment an LSH candidate pair must reach to be aligned
+    reference_containment: float = 0.05  # ... either, for a pair with a --reference or archive document
     candidates_per_document: int = 10  # a pair is aligned when among one side's this many closest or likeliest sources (0: all)
     index_threshold: float = 0.05  # Jaccard the persistent index's LSH bands are tuned to catch (see index.Bands)
     index_candidates: int = 3  # documents an index (or an earlier window) adds per document, most similar first (0: all)
     # alignment
     verbatim_similarity: float = 0.8  # share of a sentence's word trigrams in its source that makes it copied
+    verbatim_run: int = 15  # shared trigrams that make a sentence surely reused in part (a copy starting mid-sentence)
     rewrite_probability: float = 0.2  # reuse probability (models/reuse.json) of a rewrite in its source's order
-    anchor_probability: float = 0.85  # ... of one that stands alone, out of order, or shares its source sentence
+    anchor_probability: float = 0.95  # ... of one that stands alone, out of order, or shares its source sentence
     min_passage_tokens: int = 15
     semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
     semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_probability

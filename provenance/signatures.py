@@ -200,6 +200,12 @@ def stacked(minhashes: Sequence[LeanMinHash], num_perm: int) -> np.ndarray:
     return np.stack([m.hashvalues for m in minhashes])
 
 
+def estimated_sizes(values: np.ndarray) -> np.ndarray:
+    """Each row of hash values' set size, as datasketch's `MinHash.count` estimates it (about 9 % error at
+    128 permutations): what turns an estimated Jaccard into an estimated containment."""
+    return values.shape[1] / np.sum(values / float(EMPTY), axis=1) - 1.0
+
+
 def to_bytes(minhash: LeanMinHash) -> bytes:
     buffer = bytearray(minhash.bytesize())
     minhash.serialize(buffer)

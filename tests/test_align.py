@@ -90,10 +90,19 @@ def test_loosely_similar_sentences_are_not_reuse_alone_or_in_a_run():
     assert _align(LOOSE, SOURCE, min_tokens=1)[0] == []
 
 
-def test_a_run_of_rewrites_needs_one_sure_enough_to_stand_alone():
-    sure = float(_probability(REWRITE, SOURCE).max())
-    assert len(_align(REWRITE, SOURCE, anchor=sure)[0]) == 4  # the others ride on the surest one
-    assert _align(REWRITE, SOURCE, anchor=sure + 1e-9)[0] == []
+def _any_reuse(probabilities) -> float:
+    """The chance that at least one of independent matches is reuse."""
+    return 1.0 - float(np.prod(1.0 - np.asarray(probabilities)))
+
+
+def test_a_run_of_rewrites_is_kept_when_together_they_are_likely_reuse():
+    probability = _probability(REWRITE, SOURCE)
+    assert probability.max() < _any_reuse(np.diag(probability))  # the run is surer than its surest sentence
+    together = _any_reuse(np.diag(probability))
+    assert len(_align(REWRITE, SOURCE, anchor=together - 1e-9)[0]) == 4
+    assert _align(REWRITE, SOURCE, anchor=together + 1e-9)[0] == []
+    one = REWRITE[2:3]  # alone, a rewrite must be sure enough by itself
+    assert _align(one, SOURCE, anchor=float(probability[2, 2]) + 1e-9)[0] == []
 
 
 def test_a_moved_sentence_and_two_from_one_are_matched_when_sure():
@@ -133,7 +142,7 @@ def test_stopping_a_pair_without_an_anchor_never_changes_its_alignment(a, b, anc
     knobs = Settings(min_passage_tokens=10, anchor_probability=anchor, verbatim_similarity=verbatim)
     # the kernel run as Python, so that its early stop can be turned off for every pair that has sentences
     with (patch("provenance.kernels.align_sentences", kernels.align_sentences.py_func),
-          patch("provenance.kernels._has_anchor", lambda probability, *_: probability.size > 0)):
+          patch("provenance.kernels._could_keep", lambda probability, *_: probability.size > 0)):
         full = align_pair(a, b, knobs)
     assert align_pair(a, b, knobs) == full
 
@@ -148,11 +157,11 @@ def test_a_comparison_mirrored_is_the_comparison_made_the_other_way_round(a, b):
     assert align(mirrored, knobs) == align(made, knobs)
 
 
-def test_a_pair_stops_early_only_when_no_sentence_could_anchor_a_passage():
-    closest = float(_probability(REWRITE, SOURCE).max())
-    at = Settings(min_passage_tokens=10, anchor_probability=closest, verbatim_similarity=1.0)
-    assert align_pair(REWRITE, SOURCE, at)[0]  # the closest rewrite anchors a passage
-    assert align_pair(REWRITE, SOURCE, replace(at, anchor_probability=closest + 1e-9)) == ([], [])
+def test_a_pair_stops_early_only_when_no_passage_could_be_kept():
+    bound = _any_reuse(_probability(REWRITE, SOURCE).max(axis=1))  # each sentence at its best match
+    at = Settings(min_passage_tokens=10, anchor_probability=bound - 1e-9, verbatim_similarity=1.0)
+    assert align_pair(REWRITE, SOURCE, at)[0]
+    assert align_pair(REWRITE, SOURCE, replace(at, anchor_probability=bound + 1e-9)) == ([], [])
     fragment = ["Fentanyl is the leading cause of death for Americans"]  # copied: a small part of its source sentence
     copied = Settings(min_passage_tokens=5, anchor_probability=1.0)
     assert [m.kind for m in align_pair(fragment, SOURCE, copied)[0]] == [MatchKind.VERBATIM]

@@ -40,7 +40,7 @@ from provenance.index import (
 )
 from provenance.kernels import most_shared
 from provenance.settings import Settings
-from provenance.signatures import stacked
+from provenance.signatures import SCHEME, SEED, stacked
 from provenance.types import Cleaned, Evidence, Sentence
 
 from .seed_truth import BLOG, BRIEFING, EXPECTED_CLASS, FIRST_SOURCE, PARTIAL, REWRITE, WIRE
@@ -263,8 +263,14 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     plainly = {}
     for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
         ids = [i for i in _query(index, [minhash])[0] if not i.startswith("b")][:BUCKET]
-        estimated = jaccard(minhash, index.hashvalues(ids))
-        similar = sorted((-round(j, 1), n, i) for n, (i, j) in enumerate(zip(ids, estimated)) if j >= settings.index_threshold)
+        stored = [LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME) for row in index.hashvalues(ids)]
+        similar = []
+        for n, (i, other) in enumerate(zip(ids, stored)):
+            j, sizes = minhash.jaccard(other), (minhash.count(), other.count())  # datasketch's own estimates
+            contained = j * sum(sizes) / ((1 + j) * max(min(sizes), 1))
+            if j >= settings.index_threshold or contained >= settings.candidate_verify:
+                similar.append((-round(contained, 1), n, i))
+        similar.sort()
         plainly[cleaned.document.id] = [i for _, _, i in similar[:candidates or None]]
     assert found == plainly
     assert max(map(len, found.values())) == (candidates or max(map(len, found.values()))) > 0

@@ -28,7 +28,7 @@ from ..cleaning import clean_batch
 from ..engine import Engine, LocalEngine
 from ..errors import InputError, ProvenanceError
 from ..settings import Settings
-from ..signatures import minhashes, signature_rows, stacked
+from ..signatures import estimated_sizes, minhashes, signature_rows, stacked
 from ..types import Cleaned, Document
 
 BATCH = 500  # documents per commit: what a kill can cost, at most
@@ -249,9 +249,10 @@ def _look_up(matrix: np.ndarray, lookup: _Lookup) -> list[list[str]]:
 def _most_similar(
     values: np.ndarray, queried: Sequence[Sequence[str]], index: SignatureIndex, settings: Settings
 ) -> list[list[str]]:
-    """Of each row of hash values' queried ids, those at `index_threshold` or more in estimated Jaccard, the most
-    similar first (to one decimal, then in query order), at most `index_candidates`: all the batch's
-    pairs compared in one array operation."""
+    """Of each row of hash values' queried ids, those at `index_threshold` or more in estimated Jaccard or at
+    `candidate_verify` in estimated containment (a short document inside a long one has a small Jaccard),
+    those whose text holds most of the other's first (containment to one decimal, then in query order), at
+    most `index_candidates`: all the batch's pairs compared in one array operation."""
     distinct = sorted({i for ids in queried for i in ids})
     if not distinct:
         return [[] for _ in queried]
@@ -259,9 +260,12 @@ def _most_similar(
     stored = index.hashvalues(distinct)
     asking = np.repeat(np.arange(len(queried)), [len(ids) for ids in queried])
     candidate = np.array([row[i] for ids in queried for i in ids])
-    similarity = np.count_nonzero(stored[candidate] == values[asking], axis=1) / values.shape[1]
-    kept = np.flatnonzero(similarity >= settings.index_threshold)  # in query order within each signature
-    kept = kept[np.lexsort((kept, -np.rint(similarity[kept] * 10), asking[kept]))]
+    jaccard = np.count_nonzero(stored[candidate] == values[asking], axis=1) / values.shape[1]
+    mine, theirs = estimated_sizes(values)[asking], estimated_sizes(stored)[candidate]
+    containment = jaccard * (mine + theirs) / ((1 + jaccard) * np.maximum(np.minimum(mine, theirs), 1))
+    # in query order within each signature
+    kept = np.flatnonzero((jaccard >= settings.index_threshold) | (containment >= settings.candidate_verify))
+    kept = kept[np.lexsort((kept, -np.rint(containment[kept] * 10), asking[kept]))]
     asking = asking[kept]
     if settings.index_candidates:
         within = np.arange(len(kept)) - np.searchsorted(asking, asking)  # rank among its signature's own
