@@ -359,8 +359,7 @@ def load() -> None:
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
     most_shared(empty, np.zeros(1, np.int64), np.zeros(0, np.bool_), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
-    reuse_probabilities(empty_counts, empty_counts, empty_counts, empty, empty, empty, empty, empty, empty, empty, empty,
-                        np.zeros(len(FEATURES)), 0.0)
+    reuse_probabilities(empty_counts, empty_counts, empty_counts, *[empty] * 8, np.zeros(len(FEATURES)), 0.0)
     verbatim_containment(empty_counts, empty)
     align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0, 0.0, 0.0, 0.0,
                     0, 0)  # the settings' types only: with no sentences it stops at once

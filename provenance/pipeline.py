@@ -223,8 +223,8 @@ def find_derivations(
     floors = np.where(is_reference, settings.reference_containment, settings.candidate_containment)
     incidence = candidates.Incidence.of(shingles, members, floors)
     exact = engine.map(candidates.overlapping, np.arange(len(members)), incidence, candidates.ROWS_PER_TASK)
-    indexed = [np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64).reshape(-1, 2)]
-    found = candidates.unique_pairs([np.sort(p, axis=1) for p in indexed])
+    indexed = np.array([(number[a], number[b]) for a, ids in links.items() for b in ids], dtype=np.int64)
+    found = candidates.unique_pairs([np.sort(indexed.reshape(-1, 2), axis=1)])
     # imported here, not at the top: numba is only for the commands that compare documents
     from .kernels import load
 
