@@ -180,8 +180,10 @@ def align(
     make. The steps run compiled (kernels.align_sentences): a late window aligns 30,000 pairs, and as
     NumPy calls and Python loops each pair cost about 0.2 ms, mostly call overhead."""
     probability, verbatim = _similarities(pair, load_reuse_model())
-    if semantic is not None:  # a cosine of `semantic_similarity` counts as much as `rewrite_probability`
-        probability = np.maximum(probability, semantic - settings.semantic_similarity + settings.rewrite_probability)
+    if semantic is not None:  # a cosine of `semantic_similarity` counts as `rewrite_probability`, one of 1 as sure
+        rewrite, cosine = settings.rewrite_probability, settings.semantic_similarity
+        scaled = rewrite + (semantic - cosine) * (1 - rewrite) / (1 - cosine)
+        probability = np.maximum(probability, np.clip(scaled, 0.0, 1.0))
     # numba only for what aligns (see kernels.py)
     from .kernels import REWRITTEN, VERBATIM, align_sentences
 

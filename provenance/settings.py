@@ -39,7 +39,7 @@ class Settings:
     anchor_probability: float = 0.95  # ... of one that stands alone, out of order, or shares its source sentence
     min_passage_tokens: int = 15
     semantic: bool = False  # embedding similarity for rewrites (needs the semantic extra)
-    semantic_similarity: float = 0.6  # the cosine that counts as much as rewrite_probability
+    semantic_similarity: float = 0.6  # the cosine that counts as rewrite_probability (a cosine of 1 as sure)
     fragment_containment: float = 0.7  # share of a split-off sentence's words found in its neighbour's source
     edge_trigrams: int = 3  # shared word trigrams that make a passage's neighbour a partly copied sentence
     # scores

