@@ -7,7 +7,7 @@ rewrite mostly keeps its source's order while an independent report of the same 
 does not; out of order, or two sentences from one, only when the model is sure. Matches then
 spread to neighbours that sentence boundaries hide: half of a split source sentence, or a
 sentence copied only in part at a passage's edge. Passages shorter than `min_passage_tokens`,
-or holding no match sure enough to stand alone, are dropped.
+or whose matches are together not likely enough to hold reuse, are dropped.
 
 This module makes what the steps compare (profiles, then what two documents' sentences share);
 the steps themselves run compiled, in kernels.align_sentences.
@@ -32,8 +32,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 class Vocabulary:
     """Integer ids of the words one process has seen, and for each word whether it is a content word
     and the id of its Snowball stem ("stopping" and "stop" share one): worked out once per word, not once per
-    occurrence. Ids are comparable
-    only within one vocabulary, which is why each worker profiles the documents it aligns."""
+    occurrence. Ids are comparable only within one vocabulary, which is why each worker profiles the documents
+    it aligns."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}

@@ -201,12 +201,12 @@ def archive_sources(
 ) -> dict[str, list[str]]:
     """For each document of the batch, the indexed documents likely to share text with it (not the batch's own).
 
-    A candidate must reach `index_threshold` in Jaccard estimated from both signatures, not just share
-    a band: with 2-row bands, same-topic news shares one by chance. Only the BUCKET sharing the
-    most bands are estimated, which bounds the work a document costs; their signatures are read
-    BATCH documents at a time, not one by one. Each document takes its `index_candidates` most
-    similar (Jaccard to one decimal, then in query order), so what a batch pulls from a large
-    archive grows with the batch, not with the archive. The look-ups run on `engine`'s workers when
+    A candidate must reach `index_threshold` in Jaccard or `candidate_verify` in containment, both
+    estimated from the two signatures, not just share a band: with one-row bands, same-topic news
+    shares one by chance. Only the BUCKET sharing the most bands are estimated, which bounds the work
+    a document costs; their signatures are read BATCH documents at a time, not one by one. Each
+    document takes its `index_candidates` most contained (to one decimal, then in query order), so
+    what a batch pulls from a large archive grows with the batch, not with the archive. The look-ups run on `engine`'s workers when
     they are on this machine, each opening the store for itself; the signatures are made once, on `engine`.
     """
     fingerprints = fingerprints or Fingerprints(settings)
