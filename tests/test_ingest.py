@@ -109,3 +109,24 @@ def test_truncated_warc_keeps_the_records_before_the_damage(tmp_path):
         items = list(read([tmp_path / name]))
         assert [type(i) for i in items[:3]] == [Document, Document, InputError]
         assert all(isinstance(i, InputError) and ("truncated" in i.reason or "ends early" in i.reason) for i in items[2:])
+
+
+def test_a_lone_surrogate_is_repaired_in_text_and_refused_in_an_id():
+    """Valid JSON, yet no character: no output could encode it, and one such line must not cost the batch."""
+    doc = parse_line(br'{"id": "a", "text": "caf\ud800 au lait", "title": "x\udfff"}', "f:1", "f:1", 100)
+    assert isinstance(doc, Document) and doc.text == "caf\ufffd au lait" and doc.title == "x\ufffd"
+    refused = parse_line(br'{"id": "a\ud800", "text": "fine"}', "f.jsonl:2", "f.jsonl:2", 100)
+    assert isinstance(refused, InputError) and refused.doc_id == "f.jsonl:2" and "surrogate" in refused.reason
+
+
+def test_a_lone_surrogate_costs_one_row_in_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from provenance.cli import app
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(br'{"id": "a\ud800", "text": "x"}' + b"\n" + br'{"id": "b", "text": "caf\ud800 au lait"}' + b"\n")
+    result = CliRunner().invoke(app, ["score", str(feed), "-f", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and [r["id"] for r in rows] == ["feed.jsonl:1", "b"]
+    assert "surrogate" in rows[0]["error"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -13,6 +14,7 @@ from ..types import Document
 from .files import document_from_text
 
 _META = ("url", "date", "site", "title")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_jsonl(source: Path | BinaryIO, location: str, id_prefix: str, max_chars: int) -> Iterator[Document | InputError]:
@@ -46,9 +48,17 @@ def parse_line(raw: bytes, fallback_id: str, location: str, max_chars: int) -> D
         return InputError(fallback_id, "a JSONL line must be an object")
     doc_id = record.get("id")
     doc_id = fallback_id if doc_id is None or doc_id == "" else str(doc_id)
+    if _repaired(doc_id) != doc_id:  # an id is who a document is: not to be guessed
+        return InputError(fallback_id, "`id` holds a lone surrogate (\\ud800-\\udfff), which is no character")
     is_html = record.get("text") is None and record.get("html") is not None
     body = record.get("html") if is_html else record.get("text")
     if not isinstance(body, str):
         return InputError(doc_id, "needs a string `text` or `html` field")
-    meta = {k: str(record[k]) for k in _META if record.get(k) is not None}
-    return document_from_text(body, doc_id, location, is_html, max_chars, **meta)
+    meta = {k: _repaired(str(record[k])) for k in _META if record.get(k) is not None}
+    return document_from_text(_repaired(body), doc_id, location, is_html, max_chars, **meta)
+
+
+def _repaired(text: str) -> str:
+    """`text` with each lone surrogate (valid JSON, `"\\ud800"`, but no character, so no output can encode
+    it) replaced by U+FFFD, as a decoder replaces a broken byte."""
+    return _SURROGATE.sub("\ufffd", text)
