@@ -31,7 +31,7 @@ from provenance.evaluation import corpus_metrics, pan_metrics, read_pan, read_tr
 
 GRIDS = {  # each varies the named settings around the defaults
     ("min_passage_tokens",): [(10,), (15,), (25,)],
-    ("rewrite_probability", "anchor_probability"): list(itertools.product((0.2, 0.3), (0.8, 0.85, 0.9))),
+    ("rewrite_probability", "anchor_probability"): list(itertools.product((0.2, 0.3), (0.9, 0.95, 0.98))),
     ("candidate_verify",): [(0.0,), (0.03,), (0.05,), (0.08,), (0.1,), (0.12,), (0.15,)],
     ("candidates_per_document",): [(0,), (5,), (10,), (20,)],
 }
