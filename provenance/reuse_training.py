@@ -70,20 +70,24 @@ def read_sets(data: Path) -> tuple[list[Pairs], list[Pairs]]:
     return train, test
 
 
-def features(pairs: Pairs) -> np.ndarray:
-    """FEATURES of every pair, computed as alignment computes them (the same profiles and kernels)."""
-    from .kernels import diagonal_features
-
-    rows = []
+def _comparisons(pairs: Pairs) -> Iterator[Comparison]:
+    """The labelled pairs as comparisons of two documents whose i-th sentences make pair i, made as
+    alignment makes them (the same profiles)."""
     for start in range(0, len(pairs.labels), PAIRS_PER_COMPARISON):
         vocabulary = Vocabulary()
         a, b = (DocumentProfile([normalize(s) for s in side[start:start + PAIRS_PER_COMPARISON]], vocabulary)
                 for side in (pairs.first, pairs.second))
-        pair = Comparison.of(a, b)
-        rows.append(diagonal_features(pair.stems, pair.trigrams, pair.numbers, a.stems.counts, b.stems.counts,
-                                      a.trigrams.counts, b.trigrams.counts, a.numbers.counts, b.numbers.counts,
-                                      a.tokens, b.tokens))
-    return np.concatenate(rows)
+        yield Comparison.of(a, b)
+
+
+def features(pairs: Pairs) -> np.ndarray:
+    """FEATURES of every pair, by the kernel alignment's probabilities read them with."""
+    from .kernels import diagonal_features
+
+    return np.concatenate([diagonal_features(p.stems, p.trigrams, p.numbers, p.a.stems.counts, p.b.stems.counts,
+                                             p.a.trigrams.counts, p.b.trigrams.counts, p.a.numbers.counts,
+                                             p.b.numbers.counts, p.a.tokens, p.b.tokens)
+                           for p in _comparisons(pairs)])
 
 
 def fit(train: Sequence[Pairs]) -> ReuseModel:
@@ -115,9 +119,10 @@ def evaluate(model: ReuseModel, pairs: Pairs, threshold: float = 0.5) -> dict[st
 
 
 def probabilities(model: ReuseModel, pairs: Pairs) -> np.ndarray:
-    x = features(pairs)
-    shared = x[:, 6] > 0  # as in alignment: a pair sharing no stem is not reuse
-    return np.where(shared, 1 / (1 + np.exp(-(model.intercept + x @ model.weights))), 0.0)
+    """Each pair's reuse probability exactly as alignment computes it (align._similarities)."""
+    from .align import _similarities
+
+    return np.concatenate([np.diagonal(_similarities(p, model)[0]) for p in _comparisons(pairs)])
 
 
 def report(train: Sequence[Pairs], test: Sequence[Pairs], model: ReuseModel) -> Iterator[str]:
