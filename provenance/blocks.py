@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from html import unescape
 
 from lxml import etree, html
 
@@ -21,8 +22,10 @@ BLOCK_TAGS = frozenset(
     "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav "
     "ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
+# `head` is not skipped whole, only what it holds: an unclosed unknown element there (`<fb:like>`) makes
+# libxml2 put the whole body under it, and skipping the head then lost the page
 SKIP_TAGS = frozenset(
-    "script style noscript template svg iframe object embed canvas head select option "
+    "script style noscript template svg iframe object embed canvas title meta link base select option "
     "textarea button input map math".split()
 )
 _KINDS = {
@@ -34,6 +37,10 @@ _KINDS = {
     "figcaption": BlockKind.CAPTION,
     "caption": BlockKind.CAPTION,
 }
+# huge_tree: libxml2 otherwise stops at 256 levels of nesting and the text below is silently gone
+_PARSER = html.HTMLParser(huge_tree=True)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 # Junk glued to the front of a real line once markup is lost: a breadcrumb trail
@@ -61,10 +68,15 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def html_blocks(markup: str) -> list[Block]:
+    """A page libxml2 cannot parse, or parses only in part (nested deeper than it goes, 2,048 levels even with
+    huge_tree), is read as the text between its tags, its scripts and styles left out."""
     try:
-        root = html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1))
+        root = html.document_fromstring(_XML_DECLARATION.sub("", markup, count=1), parser=_PARSER)
+        cut = any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _PARSER.error_log)
     except (etree.ParserError, ValueError):
-        return text_blocks(re.sub(r"<[^>]*>", "\n", markup))
+        cut = True
+    if cut:
+        return text_blocks(unescape(_TAG.sub("\n", _SCRIPT.sub("", markup))))
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # keeps their tail text
     walker = _Walker()
     walker.walk(root)

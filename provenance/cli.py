@@ -22,6 +22,7 @@ from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .settings import Settings, load_settings
 from .types import Cleaned, Document
+from .visible import dumps, visible
 
 # The commands import the rest of the library when they run: scikit-learn and skops alone take 4-5 s
 # to import, which `--help` and a mistyped option should not cost (tests/test_package.py checks it).
@@ -99,7 +100,12 @@ class _Echo(logging.Handler):
     """provenance's own log lines on stderr, as the CLI prints errors; other libraries' logging is left as it is."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        typer.echo(f"provenance: {record.getMessage()}", err=True)
+        say(record.getMessage())
+
+
+def say(message: str) -> None:
+    """One line on stderr, its hidden characters shown (see visible.py): ids and paths come from input."""
+    typer.echo(f"provenance: {visible(message)}", err=True)
 
 
 def _terminated(signum: int, _frame: object) -> None:
@@ -114,7 +120,7 @@ def _model(path: Path | None) -> BoilerplateModel:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"provenance: {message}", err=True)
+    say(message)
     return typer.Exit(2)
 
 
@@ -160,7 +166,7 @@ class _Scoring:
     def windows(self) -> Iterator[Analysis]:
         for analysis in self.analyses:
             for score in (r.score for r in analysis.results if r.score.error):
-                typer.echo(f"provenance: {score.id}: {score.error}", err=True)
+                say(f"{score.id}: {score.error}")
                 self.failed += 1
             yield analysis
 
@@ -190,13 +196,14 @@ def _scoring(
     run: Run = Run(), index: str | None = None,
 ) -> Iterator[_Scoring]:
     from .index import open_index
-    from .ingest import read
+    from .ingest import UniqueIds, read
     from .windows import analyse_windows
 
     try:
         settings = load_settings(config, semantic=semantic or None)
-        items = read(paths, settings.max_document_chars)
-        references = read([str(r) for r in reference], settings.max_document_chars)
+        ids = UniqueIds()
+        items = read(paths, settings.max_document_chars, ids)
+        references = read([str(r) for r in reference], settings.max_document_chars, ids)
         archive = open_index(index, settings) if index else None
         try:
             with run.open() as engine_:
@@ -267,7 +274,7 @@ def _clean_each(
 
     failed = [item for item in items if isinstance(item, InputError)]
     for error in failed:
-        typer.echo(f"provenance: {error}", err=True)
+        say(str(error))
     return clean_batch([d for d in items if not isinstance(d, InputError)], model, settings), len(failed)
 
 
@@ -294,14 +301,14 @@ def clean(
         for cleaned in cleaned_documents:
             if fmt is CleanFormat.jsonl:
                 for b in cleaned.blocks:
-                    stream.write(json.dumps({
+                    stream.write(dumps({
                         "id": cleaned.document.id, "index": b.block.index, "content": b.is_content,
                         "probability": round(b.content_probability, 4), "kind": b.block.kind.value,
                         "text": b.block.text, "trimmed": b.block.trimmed or None,
-                    }, ensure_ascii=False) + "\n")
+                    }) + "\n")
             else:
                 if len(items) > 1:
-                    stream.write(f"==> {cleaned.document.id} <==\n")
+                    stream.write(f"==> {visible(cleaned.document.id)} <==\n")
                 stream.write(cleaned.text + "\n")
     raise typer.Exit(1 if failed else 0)
 
@@ -337,9 +344,9 @@ def filter_(
         for result in scoring.results():
             reason = policy.rejection(result)
             if reason is None:
-                kept.write(json.dumps(kept_record(result), ensure_ascii=False, sort_keys=True) + "\n")
+                kept.write(dumps(kept_record(result), sort_keys=True) + "\n")
             elif rejected is not None:
-                rejected.write(json.dumps({**record(result), "reason": reason}, ensure_ascii=False, sort_keys=True) + "\n")
+                rejected.write(dumps({**record(result), "reason": reason}, sort_keys=True) + "\n")
     raise scoring.exit()
 
 
@@ -412,19 +419,20 @@ def _fill(location: str, paths: list[str], config: Path | None, model: Path | No
 
     try:
         settings = load_settings(config)
-        index = open_index(location, settings, create=create)
+        index = open_index(location, settings, "c" if create else "w")
         try:
             with run.open() as engine_:
-                added, errors = add_documents(index, read(paths, settings.max_document_chars), _model(model), settings, engine_)
-            total = index.stats()["documents"]
+                done = add_documents(index, read(paths, settings.max_document_chars), _model(model), settings, engine_)
+            stats = index.stats()
         finally:
             index.close()
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
-    for error in errors:
-        typer.echo(f"provenance: {error}", err=True)
-    typer.echo(f"{added} documents added; {total} in {location}", err=True)
-    raise typer.Exit(1 if errors else 0)
+    for error in done.errors:
+        say(str(error))
+    typer.echo(f"{done.added} documents added, {done.identical} already there, {len(done.errors)} failed; "
+               f"{stats['documents']} in {stats['location']}", err=True)
+    raise typer.Exit(1 if done.errors else 0)
 
 
 @index_app.command("build")
@@ -485,7 +493,7 @@ def index_query(
                 found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)
                          if j >= settings.index_threshold]
                 found.sort(key=lambda f: (-f["jaccard"], f["id"]))
-                stream.write(json.dumps({"id": document.document.id, "candidates": found}, ensure_ascii=False) + "\n")
+                stream.write(dumps({"id": document.document.id, "candidates": found}) + "\n")
     finally:
         index.close()
     raise typer.Exit(1 if failed else 0)

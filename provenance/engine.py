@@ -8,15 +8,18 @@ A map may also be given work of this process's own to do while its tasks run (`m
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
+from .errors import ProvenanceError
 from .threads import single_threaded
 
 T = TypeVar("T")
@@ -25,6 +28,7 @@ S = TypeVar("S")
 
 Task = Callable[[Sequence[T], S], list[R]]
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _shared: Any = None
 _items: Sequence[Any] = ()
 
@@ -80,7 +84,7 @@ class LocalEngine(Engine):
         gc.disable()
         try:
             pool = ProcessPoolExecutor(min(self.jobs, len(ranges)), context, initializer=_share,
-                                       initargs=(shared, items))
+                                       initargs=(shared, items, os.getpid()))
             try:
                 futures = [pool.submit(_run, job) for job in ranges]
                 _now(meanwhile)
@@ -100,13 +104,25 @@ def _now(work: Callable[[], object] | None) -> None:
         work()
 
 
-def _share(shared: Any, items: Sequence[Any]) -> None:
+def _share(shared: Any, items: Sequence[Any], parent: int) -> None:
     """Pool initializer: what the tasks read, the default SIGTERM (a worker stops at once, not when the
-    parent's handler would let it), and garbage collection, which the parent turned off for itself."""
+    parent's handler would let it), garbage collection, which the parent turned off for itself, and death
+    with the parent: a parent killed with SIGKILL runs no clean-up, and its idle workers would wait for
+    ever, each holding its copy of the model and the window."""
     global _shared, _items
     _shared, _items = shared, items
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.enable()
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """SIGKILL this process when `parent` dies (Linux's parent-death signal; elsewhere the executor's own
+    checks must do). The parent may have died before the signal was asked for: then it is too late to wait."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _run(job: tuple[Task, int, int]) -> list[Any]:
@@ -118,6 +134,13 @@ def _call(task: Task, part: Sequence[Any], shared: Any) -> list[Any]:
     """One task, with BLAS/OpenMP held to one thread: the engines give each core its own task."""
     with single_threaded():
         return task(part, shared)
+
+
+class EngineError(ProvenanceError):
+    """The engine asked for cannot be had (a scheduler that does not answer)."""
+
+
+CONNECT_SECONDS = 10
 
 
 class DaskEngine(Engine):
@@ -132,7 +155,10 @@ class DaskEngine(Engine):
             self.cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()), threads_per_worker=1,
                                         processes=True, host="127.0.0.1", dashboard_address=None)
             scheduler = self.cluster.scheduler_address
-        self.client = Client(scheduler)
+        try:
+            self.client = Client(scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, ValueError) as exc:  # TimeoutError is an OSError
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
             meanwhile: Callable[[], object] | None = None) -> list[R]:

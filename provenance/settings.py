@@ -13,6 +13,8 @@ from typing import Any
 
 from .errors import SettingsError
 
+_MAY_BE_ZERO = frozenset({"candidates_per_document", "index_candidates", "min_passage_tokens", "edge_trigrams"})
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -46,6 +48,22 @@ class Settings:
     wholly_derived_share: float = 0.7
     partially_derived_share: float = 0.2
     wire_copy_share: float = 0.9
+
+    def __post_init__(self) -> None:
+        """A wrong type or a value out of range is refused here, not found out (or not) deep in a run:
+        `window_documents = 0` once scored nothing and said nothing."""
+        for f in fields(self):
+            value, default = getattr(self, f.name), getattr(Settings, f.name)
+            if isinstance(default, bool) or isinstance(value, bool):
+                ok = type(value) is type(default)
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and value >= (0 if f.name in _MAY_BE_ZERO else 1)
+            else:
+                ok = isinstance(value, (int, float)) and 0.0 <= value <= 1.0
+            if not ok:
+                wanted = ("true or false" if isinstance(default, bool) else "a number from 0 to 1"
+                          if isinstance(default, float) else f"a whole number of at least {int(f.name not in _MAY_BE_ZERO)}")
+                raise SettingsError(f"{f.name} = {value!r}: must be {wanted}")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}

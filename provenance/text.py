@@ -12,7 +12,8 @@ _QUOTES = tuple({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2015": "-", "\u2212": "-", "\u00ad": "", "\u200b": "", "\ufeff": "",
 }.items())
-_SPACE = re.compile(r"\s+")
+# control characters are never text: with white space they become one space (and never reach a terminal)
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 
 # Abbreviations that end in a period without ending a sentence (news style).
@@ -25,7 +26,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)")
 
 
 def normalize(text: str) -> str:
-    """NFKC, one form of quotes and dashes, collapsed white space (case kept). ASCII text is its own
+    """NFKC, one form of quotes and dashes, collapsed white space and control characters (case kept). ASCII text is its own
     NFKC form and holds none of the characters mapped, so it skips both (a third of cleaning's reading)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)

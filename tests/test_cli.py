@@ -86,7 +86,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 def test_config_file_changes_a_threshold(seeds, tmp_path):
     config = tmp_path / "p.toml"
-    config.write_text("[provenance]\npartially_derived_share = 0.99\nwholly_derived_share = 1.01\n")
+    config.write_text("[provenance]\npartially_derived_share = 0.99\nwholly_derived_share = 1.0\n")
     result = runner.invoke(app, ["score", str(seeds / PARTIAL), str(seeds / WIRE), "-f", "jsonl",
                                  "--config", str(config)])
     assert json.loads(result.output.splitlines()[0])["class"] == "original"

@@ -59,7 +59,7 @@ def _round_trip(seeds: Path, location: str) -> None:
     built = runner.invoke(app, ["index", "build", str(seeds / WIRE), "-o", location, "-j", "1"])
     assert built.exit_code == 0, built.output
     again = runner.invoke(app, ["index", "add", location, str(seeds / WIRE), "-j", "1"])
-    assert "0 documents added; 1 in" in again.output
+    assert "0 documents added, 1 already there, 0 failed; 1 in" in again.output
     scores = _score(seeds, location)
     for name in (REWRITE, PARTIAL, BLOG):
         assert scores[name]["class"] == EXPECTED_CLASS[name]
@@ -130,7 +130,7 @@ def test_killed_add_leaves_every_committed_batch_and_a_rerun_completes_it(tmp_pa
         assert numbers == {n for (n,) in db.execute("SELECT number FROM documents")}
     rerun = subprocess.run([*command[:4], "add", str(index), str(corpus), "-j", "1"], capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{total - committed} documents added; {total} in" in rerun.stderr
+    assert f"{total - committed} documents added, {committed} already there, 0 failed; {total} in" in rerun.stderr
     assert _count(index) == total
 
 
@@ -150,7 +150,7 @@ def redis_url():
     try:
         for _ in range(100):
             try:
-                open_index(url, Settings()).close()
+                open_index(url, Settings(), "c").close()
                 break
             except Exception:
                 time.sleep(0.05)
@@ -170,7 +170,7 @@ def test_sqlite_queries_together_as_alone(tmp_path):
 
 
 def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
-    index = open_index(str(tmp_path / "twice.idx"), Settings(), create=True)
+    index = open_index(str(tmp_path / "twice.idx"), Settings(), "c")
     first = Entry(Document("a", "first"), _minhash(range(100)))
     second = Entry(Document("a", "second"), _minhash(range(500, 600)))
     assert index.add([first, second]) == 1 and index.add([second]) == 0
@@ -181,7 +181,7 @@ def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
 
 def _queried_together_as_alone(location: str) -> None:
     """A batch of queries is answered per signature as each alone, unrelated ones and repeats among them."""
-    index = open_index(location, Settings(), create=True)
+    index = open_index(location, Settings(), "c")
     index.add([Entry(Document(f"d{start}", "-"), _minhash(range(start, start + 100))) for start in range(0, 400, 20)])
     asked = [_minhash(range(start, start + 100)) for start in (30, 5000, 150, 30, 390)]
     together = _query(index, asked)
@@ -202,7 +202,7 @@ def _minhash(words: range) -> LeanMinHash:
 
 
 def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_bucket(tmp_path):
-    index = open_index(str(tmp_path / "ranked.idx"), Settings(), create=True)
+    index = open_index(str(tmp_path / "ranked.idx"), Settings(), "c")
     index.add([Entry(Document("half", "-"), _minhash(range(50, 150)))])
     index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(BUCKET + 20)])
     [found] = _query(index, [_minhash(range(100))])
@@ -228,7 +228,7 @@ def test_the_sqlite_query_kernel_ranks_as_ranked_does(questions, excluded, limit
 @pytest.mark.parametrize("store", ["sqlite", "redis"])
 def test_a_query_leaves_out_what_it_is_told_and_stops_at_its_limit(tmp_path, request, store):
     location = request.getfixturevalue("redis_url") if store == "redis" else str(tmp_path / "limited.idx")
-    index = open_index(location, Settings(), create=True)
+    index = open_index(location, Settings(), "c")
     index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(10)])
     asked = stacked([_minhash(range(100))], Settings().num_perm)
     [everything] = index.query(asked)
@@ -257,7 +257,7 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     batch = [_cleaned(f"b{n}", range(start, start + 100)) for n, start in enumerate(range(0, 600, 40))]
     archived.append(_cleaned("b3", range(120, 220)))  # one of the batch's own, indexed before: never its source
     fingerprints = Fingerprints(settings)
-    index = open_index(str(tmp_path / "archive.idx"), settings, create=True)
+    index = open_index(str(tmp_path / "archive.idx"), settings, "c")
     index.add(Entry(c.document, m) for c, m in zip(archived, fingerprints(archived)[0]))
     found = archive_sources(index, batch, settings, fingerprints)
     plainly = {}
@@ -291,7 +291,7 @@ def _same_on_workers(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     archived = [_cleaned(f"a{n}", range(start, start + 100)) for n, start in enumerate(range(0, 900, 30))]
     batch = [_cleaned(f"b{n}", range(start + 5, start + 105)) for n, start in enumerate(range(0, 900, 45))]
-    index = open_index(location, settings, create=True)
+    index = open_index(location, settings, "c")
     index.add(Entry(c.document, m) for c, m in zip(archived, Fingerprints(settings)(archived)[0]))
     here = archive_sources(index, batch, settings)
     monkeypatch.setattr("provenance.index.BATCH", 3)  # several tasks, so the pool runs

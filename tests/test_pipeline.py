@@ -63,7 +63,7 @@ def test_reference_documents_are_sources_and_not_scored(seeds, tmp_path):
 
 def test_failed_inputs_keep_their_place_and_others_are_scored(seeds, tmp_path):
     (tmp_path / "a.txt").write_text((seeds / WIRE).read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "b.txt").write_bytes(b"\xff\xfe broken")
+    (tmp_path / "b.txt").write_bytes(b"caf\xe9 broken")
     (tmp_path / "c.txt").write_text((seeds / REWRITE).read_text(encoding="utf-8"), encoding="utf-8")
     results = score_corpus(read([tmp_path]))
     assert [r.score.id for r in results] == ["a.txt", "b.txt", "c.txt"]

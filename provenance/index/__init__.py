@@ -15,7 +15,7 @@ import os
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
@@ -107,15 +107,18 @@ class SignatureIndex(Protocol):
     def close(self) -> None: ...
 
 
-def open_index(location: str, settings: Settings, create: bool = False) -> SignatureIndex:
-    """`redis://HOST:PORT/DB` for Redis, anything else is a SQLite file (created only when `create`)."""
-    if location.startswith("redis://"):
+def open_index(location: str, settings: Settings, flag: str = "r") -> SignatureIndex:
+    """`redis://` or `rediss://` (TLS) URLs for Redis, anything else a SQLite file. `flag`, as for dbm:
+    "r" reads an existing index and never writes (nor creates a file), "w" adds to one, "c" creates it too."""
+    if flag not in ("r", "w", "c"):
+        raise ValueError(f"flag must be 'r', 'w' or 'c', not {flag!r}")
+    if location.startswith(("redis://", "rediss://")):
         from .redis_store import RedisIndex
 
-        return RedisIndex(location, Bands.for_settings(settings))
+        return RedisIndex(location, Bands.for_settings(settings), flag)
     from .sqlite_store import SqliteIndex
 
-    return SqliteIndex(location, Bands.for_settings(settings), create)
+    return SqliteIndex(location, Bands.for_settings(settings), create=flag == "c", readonly=flag == "r")
 
 
 class Fingerprints:
@@ -171,22 +174,43 @@ def entries(
         yield Entry(c.document, minhash)
 
 
+@dataclass
+class Added:
+    """What `add_documents` did with each input: every one is counted in exactly one field."""
+
+    added: int = 0
+    identical: int = 0  # already indexed under its id with the same text: nothing to do
+    errors: list[InputError] = field(default_factory=list)  # unreadable, or its id taken by another text
+
+
 def add_documents(
     index: SignatureIndex,
     items: Iterable[Document | InputError],
     model: BoilerplateModel,
     settings: Settings,
     engine: Engine | None = None,
-) -> tuple[int, list[InputError]]:
+) -> Added:
     """Streams `items` into the index BATCH at a time (memory bounded by the batch, not the corpus);
-    documents already indexed are not cleaned again. Returns (added, input errors)."""
-    added, errors = 0, []
+    documents already indexed are not cleaned again. A document whose id the index holds for another
+    text is refused, never dropped in silence: an id is how a source is named in every verdict."""
+    done = Added()
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH)):
-        errors += [item for item in batch if isinstance(item, InputError)]
-        todo = [d for d in batch if isinstance(d, Document) and d.id not in index]
-        added += index.add(entries(todo, model, settings, engine))
-    return added, errors
+        documents = [item for item in batch if isinstance(item, Document)]
+        stored = {d.id: d for d in index.documents([d.id for d in documents])}
+        todo = []
+        for item in batch:
+            if isinstance(item, InputError):
+                done.errors.append(item)
+            elif item.id not in stored:
+                todo.append(item)
+            elif (stored[item.id].text, stored[item.id].html) == (item.text, item.html):
+                done.identical += 1
+            else:
+                done.errors.append(InputError(item.id, f"the index holds another text under this id ({item.location}"
+                                                       " not added): give each document its own id"))
+        done.added += index.add(entries(todo, model, settings, engine))
+    return done
 
 
 def ranked(hits: Counter[str]) -> list[str]:

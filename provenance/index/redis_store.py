@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import partial
+from urllib.parse import urlsplit
 
 import numpy as np
 import redis
@@ -30,27 +31,40 @@ from . import (
 BASENAME = b"provenance"
 
 
+def redacted(text: str, url: str | None = None) -> str:
+    """`text` (by default the URL itself) with the URL's password, if it has one, shown as ***: messages and
+    reports name the index by its URL."""
+    password = urlsplit(url or text).password
+    return text.replace(password, "***") if password else text
+
+
 class RedisIndex:
-    def __init__(self, url: str, bands: Bands) -> None:
-        self.url = url
+    """`url`: redis:// or rediss:// (TLS), with a user and password if the server wants them; the password is
+    never shown (`name`). `flag` as for `open_index`."""
+
+    def __init__(self, url: str, bands: Bands, flag: str = "r") -> None:
+        self.url, self.name, self.flag = url, redacted(url), flag
         try:
             self.redis = redis.Redis.from_url(url)
             self.redis.ping()
         except (redis.RedisError, ValueError) as exc:
-            raise IndexStoreError(f"cannot reach the Redis index at {url}: {exc}") from exc
+            raise IndexStoreError(f"cannot reach the Redis index at {self.name}: {redacted(str(exc), url)}") from exc
         self.meta, self.docs, self.sigs = (BASENAME + b":" + name for name in (b"meta", b"documents", b"signatures"))
         self.bands = self._check(bands)
         kwargs = self.redis.connection_pool.connection_kwargs
-        config = {"type": "redis", "basename": BASENAME,
-                  "redis": {"host": kwargs.get("host", "localhost"), "port": kwargs.get("port", 6379), "db": kwargs.get("db", 0)}}
+        server = {key: kwargs[key] for key in ("host", "port", "db", "username", "password") if kwargs.get(key)}
+        if url.startswith("rediss://"):
+            server["ssl"] = True
         self.lsh = MinHashLSH(num_perm=self.bands.num_perm, params=(self.bands.b, self.bands.r),
-                              storage_config=config, prepickle=False)
+                              storage_config={"type": "redis", "basename": BASENAME, "redis": server}, prepickle=False)
 
     def _check(self, bands: Bands) -> Bands:
         stored = {k.decode(): int(v) for k, v in self.redis.hgetall(self.meta).items()}
         if not stored:
+            if self.flag != "c":
+                raise IndexStoreError(f"no index at {self.name} (make one with `provenance index build`)")
             self.redis.hset(self.meta, mapping=bands.meta())
-        return bands.as_stored(stored, self.url)
+        return bands.as_stored(stored, self.name)
 
     def add(self, entries: Iterable[Entry]) -> int:
         """LSH inserts first, then the documents in one MULTI/EXEC: a document is there once its hash entry is."""
@@ -94,7 +108,7 @@ class RedisIndex:
         return partial(RedisIndex, self.url, self.bands)
 
     def stats(self) -> dict[str, object]:
-        return {"store": "redis", "location": self.url, "documents": self.redis.hlen(self.docs),
+        return {"store": "redis", "location": self.name, "documents": self.redis.hlen(self.docs),
                 "num_perm": self.bands.num_perm, "bands": self.bands.b, "rows_per_band": self.bands.r}
 
     def close(self) -> None:

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS documents (number INTEGER PRIMARY KEY, id TEXT NOT NU
 CREATE TABLE IF NOT EXISTS buckets (band INTEGER NOT NULL, key BLOB NOT NULL, numbers TEXT NOT NULL,
                                     count INTEGER NOT NULL, PRIMARY KEY (band, key)) WITHOUT ROWID;
 """
+# two `index add` on one file take turns, a batch each; one that waits this long for the other's batch to be
+# written says so rather than wait on
+WAIT_SECONDS = 120
+LOCKED = f"another process has been writing to this index for {WAIT_SECONDS} s; run one writer at a time"
 INSERT = "INSERT INTO documents (id, signature, document) VALUES (?, ?, ?)"
 APPEND = ("INSERT INTO buckets VALUES (?, ?, ?, 1) ON CONFLICT (band, key) DO UPDATE "
           f"SET numbers = numbers || ' ' || excluded.numbers, count = count + 1 WHERE count < {BUCKET}")
@@ -56,11 +60,15 @@ class SqliteIndex:
             if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
                 raise IndexStoreError(f"{self.path} was built by an older provenance: "
                                       "build it again with `provenance index build`")
+            if not create and not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                raise IndexStoreError(f"{self.path} is not a provenance index (make one with `provenance index build`)")
             if not readonly:
                 self.db.executescript(SCHEMA)
             self.bands = self._check(bands)
             self._signatures: dict[str, bytes] = {}
         except sqlite3.DatabaseError as exc:
+            if _locked(exc):
+                raise IndexStoreError(f"{self.path}: {LOCKED}") from exc
             raise IndexStoreError(f"{self.path} is not a provenance index: {exc}") from exc
 
     def _check(self, bands: Bands) -> Bands:
@@ -72,9 +80,10 @@ class SqliteIndex:
 
     def add(self, entries: Iterable[Entry]) -> int:
         """One transaction for all `entries` (add_documents hands over BATCH at a time); ids already
-        present are skipped, so a re-run completes a killed add."""
+        present are skipped, so a re-run completes a killed add. The entries are made (documents cleaned
+        and signed) before the transaction begins, so another writer waits for the writes alone."""
+        entries = list(entries)
         with transaction(self.db):
-            entries = list(entries)
             present = self._rows("documents", "number", [e.document.id for e in entries])
             new: dict[str, Entry] = {}
             for entry in entries:
@@ -165,8 +174,9 @@ def connect(path: Path, durable: bool = True, readonly: bool = False) -> sqlite3
     """An autocommit connection (writes go through `transaction`): with a write-ahead log, or, when not
     `durable`, with no journal and no syncs (see SqliteIndex); `readonly` changes nothing, the modes included."""
     if readonly:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-    db = sqlite3.connect(path, isolation_level=None)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                               timeout=WAIT_SECONDS)
+    db = sqlite3.connect(path, isolation_level=None, timeout=WAIT_SECONDS)
     db.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
     return db
@@ -174,14 +184,24 @@ def connect(path: Path, durable: bool = True, readonly: bool = False) -> sqlite3
 
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """Writes that land together or not at all (the connection is in autocommit mode)."""
-    db.execute("BEGIN IMMEDIATE")
+    """Writes that land together or not at all (the connection is in autocommit mode). Another writer's
+    transaction is waited for, WAIT_SECONDS at most."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _locked(exc):
+            raise IndexStoreError(LOCKED) from exc
+        raise
     try:
         yield
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(exc)
 
 
 def select_in(db: sqlite3.Connection, select: str, keys: Sequence[str] | Sequence[int]) -> Iterator[tuple]:

@@ -1,13 +1,19 @@
-"""Single .txt and .html files, decoded carefully: plain text must be UTF-8, HTML may declare its charset."""
+"""Single .txt and .html files, decoded carefully: plain text must be UTF-8 (or carry a byte-order mark), HTML
+may declare its charset."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from bs4.dammit import UnicodeDammit
 
 from ..errors import InputError
 from ..types import Document
+
+# longest first: UTF-32-LE's mark begins with UTF-16-LE's
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def read_file(path: Path, doc_id: str, max_chars: int) -> Document | InputError:
@@ -26,19 +32,27 @@ def read_file(path: Path, doc_id: str, max_chars: int) -> Document | InputError:
 def document_from_bytes(
     data: bytes, doc_id: str, location: str, is_html: bool, max_chars: int, **meta: str | None
 ) -> Document | InputError:
-    """Validate and decode one document's bytes; every refusal says why."""
-    if b"\x00" in data[:8192]:
+    """Validate and decode one document's bytes; every refusal says why.
+
+    A byte-order mark decides first (UTF-8, UTF-16 and UTF-32 text has one). Then valid UTF-8 is UTF-8,
+    whatever an HTML page's meta says: a page in another charset is almost never valid UTF-8 by chance,
+    while pages saved as UTF-8 under a stale `charset=iso-8859-1` are common. Only then does an HTML
+    page's declaration (or bs4's guess) decide; plain text must be UTF-8.
+    """
+    bom = next((codec for mark, codec in _BOMS if data.startswith(mark)), None)
+    if bom is None and b"\x00" in data[:8192]:
         return InputError(doc_id, "binary file (NUL bytes), not text or HTML")
-    if is_html:
+    try:
+        text = data.decode(bom or "utf-8")
+    except UnicodeDecodeError as exc:
+        if bom is not None:
+            return InputError(doc_id, f"not valid {bom} after its byte-order mark (byte {exc.start})")
+        if not is_html:
+            return InputError(doc_id, f"not valid UTF-8 (byte {exc.start}): re-encode the file as UTF-8")
         text = UnicodeDammit(data, is_html=True).unicode_markup
         if text is None:
             return InputError(doc_id, "cannot detect the character encoding")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return InputError(doc_id, f"not valid UTF-8 (byte {exc.start}): re-encode the file as UTF-8")
-    return document_from_text(text, doc_id, location, is_html, max_chars, **meta)
+    return document_from_text(text.removeprefix("\ufeff"), doc_id, location, is_html, max_chars, **meta)
 
 
 def document_from_text(

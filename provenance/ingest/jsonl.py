@@ -28,10 +28,22 @@ def read_jsonl(source: Path | BinaryIO, location: str, id_prefix: str, max_chars
 
 
 def _lines(stream: BinaryIO, location: str, id_prefix: str, max_chars: int) -> Iterator[Document | InputError]:
+    """A line is read up to a bound (4 bytes a character of `max_chars`, and the JSON around them): a longer
+    one, even a gzip bomb's one line of gigabytes, is passed over a bound at a time, never held whole."""
+    bound = 4 * max_chars + 65_536
     lineno = 0
     try:
-        for lineno, raw in enumerate(stream, 1):
-            if raw.strip():
+        while raw := stream.readline(bound):
+            lineno += 1
+            if len(raw) == bound and not raw.endswith(b"\n"):
+                skipped = len(raw)
+                while rest := stream.readline(bound):
+                    skipped += len(rest)
+                    if rest.endswith(b"\n"):
+                        break
+                yield InputError(f"{id_prefix}{lineno}", f"line too long ({skipped:,} bytes; a document may "
+                                                         f"have {max_chars:,} characters): raise max_document_chars")
+            elif raw.strip():
                 yield parse_line(raw, f"{id_prefix}{lineno}", f"{location}:{lineno}", max_chars)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield InputError(f"{id_prefix}{lineno + 1}", f"stream ends early or is corrupt: {exc}")

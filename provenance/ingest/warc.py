@@ -14,12 +14,14 @@ from ..types import Document
 from .files import document_from_bytes
 
 
-def read_warc(path: Path, location: str, max_chars: int) -> Iterator[Document | InputError]:
-    """Response records whose HTTP Content-Type is HTML; the id is the WARC-Record-ID.
+def read_warc(path: Path, name: str, max_chars: int) -> Iterator[Document | InputError]:
+    """Response records whose HTTP Content-Type is HTML; the id is the WARC-Record-ID (else `name#N`).
 
     Other records (requests, metadata, images) are not articles and are passed over.
     A truncated or corrupt file costs the records after the damage, reported as one error.
+    A record longer than any document may be is refused by its declared length, unread.
     """
+    location = str(path)
     count = 0
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -30,7 +32,11 @@ def read_warc(path: Path, location: str, max_chars: int) -> Iterator[Document | 
                 content_type = (record.http_headers.get("Content-Type") or "") if record.http_headers else ""
                 if "html" not in content_type.lower():
                     continue
-                doc_id = record.record_id.strip("<>") or f"{location}#{count}"
+                doc_id = record.record_id.strip("<>") or f"{name}#{count}"
+                if record.content_length > 4 * max_chars:
+                    yield InputError(doc_id, f"document too large ({record.content_length:,} bytes > 4 × "
+                                             f"{max_chars:,} characters); raise max_document_chars")
+                    continue
                 payload = record.reader.read()
                 if len(payload) < record.content_length:
                     yield InputError(doc_id, f"WARC record truncated ({len(payload):,} of {record.content_length:,} bytes)")
@@ -38,9 +44,9 @@ def read_warc(path: Path, location: str, max_chars: int) -> Iterator[Document | 
                 yield document_from_bytes(payload, doc_id, f"{location}#{count}", True, max_chars,
                                           url=record.headers.get("WARC-Target-URI"))
         if stream.cut is not None:
-            yield InputError(f"{location}#{count + 1}", f"WARC stream ends early: {stream.cut}")
+            yield InputError(f"{name}#{count + 1}", f"WARC stream ends early: {stream.cut}")
     except (OSError, ValueError) as exc:
-        yield InputError(f"{location}#{count + 1}", f"WARC stream ends early or is corrupt: {exc}")
+        yield InputError(f"{name}#{count + 1}", f"WARC stream ends early or is corrupt: {exc}")
 
 
 class _Guarded:

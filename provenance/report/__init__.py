@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..pipeline import Analysis, Result
+from ..visible import dumps
 from .html import write_html
 from .markdown import write_markdown
 from .model import report_data
@@ -49,7 +49,7 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
 REPORT_FORMATS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
     "html": write_html,
     "md": write_markdown,
-    "json": lambda data, stream: stream.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n"),
+    "json": lambda data, stream: stream.write(dumps(data, indent=1) + "\n"),
 }
 
 

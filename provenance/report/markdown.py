@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from ..visible import visible
+
 
 def write_markdown(data: dict[str, Any], stream: TextIO) -> None:
     """Summary table, then per derived document its sources, evidence and taken passages."""
     def cell(text: Any) -> str:
-        """Inert in any Markdown renderer: no raw HTML, no table breaks."""
-        return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("|", "\\|").replace("\n", " "))
+        """Inert in any Markdown renderer: no raw HTML, no table breaks, no hidden characters (a line break among them)."""
+        return (visible(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("|", "\\|"))
 
     out = ["# provenance report", "", "| document | class | originality | main source | share | junk removed |",
            "|---|---|---|---|---|---|"]

@@ -1,14 +1,15 @@
-"""Machine-readable scores: one flat record per document, the same in JSON, JSONL and CSV."""
+"""Machine-readable scores: one flat record per document, the same in JSON, JSONL and CSV (where ids show their
+hidden characters as ⟨U+XXXX⟩: a spreadsheet obeys them; JSON keeps them exact, as escapes)."""
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from ..pipeline import Result
 from ..types import Evidence
+from ..visible import dumps, visible
 
 CSV_COLUMNS = ("id", "class", "originality", "derived_share", "main_source", "main_share", "sources",
                "content_tokens", "removed_blocks", "error")
@@ -35,12 +36,11 @@ def record(result: Result) -> dict[str, Any]:
 
 def write_jsonl(results: Iterable[Result], stream: TextIO) -> None:
     for result in results:
-        stream.write(json.dumps(record(result), ensure_ascii=False, sort_keys=True) + "\n")
+        stream.write(dumps(record(result), sort_keys=True) + "\n")
 
 
 def write_json(results: Iterable[Result], stream: TextIO) -> None:
-    json.dump([record(r) for r in results], stream, ensure_ascii=False, indent=2, sort_keys=True)
-    stream.write("\n")
+    stream.write(dumps([record(r) for r in results], indent=2, sort_keys=True) + "\n")
 
 
 def write_csv(results: Iterable[Result], stream: TextIO) -> None:
@@ -50,8 +50,10 @@ def write_csv(results: Iterable[Result], stream: TextIO) -> None:
         row = record(result)
         main = row["sources"][0] if row["sources"] else {"id": "", "share": ""}
         writer.writerow({
-            **{k: row[k] for k in ("id", "class", "originality", "derived_share", "content_tokens", "removed_blocks", "error")},
-            "main_source": main["id"],
+            **{k: row[k] for k in ("class", "originality", "derived_share", "content_tokens", "removed_blocks")},
+            "id": visible(row["id"]),
+            "error": row["error"] and visible(row["error"]),
+            "main_source": visible(main["id"]),
             "main_share": main["share"],
-            "sources": ";".join(f"{s['id']}={s['share']}" for s in row["sources"]),
+            "sources": ";".join(f"{visible(s['id'])}={s['share']}" for s in row["sources"]),
         })
