@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_report import publish  # noqa: E402
 from derivation_corpus import write  # noqa: E402
 
-from provenance import Settings, load_model, read, score_corpus  # noqa: E402
+from provenance import Settings, load_model, read  # noqa: E402
 from provenance.evaluation import corpus_metrics, pan_metrics, read_pan, read_truth  # noqa: E402
+from provenance.pipeline import score_corpus  # noqa: E402
 
 GRIDS = {  # each varies the named settings around the defaults
     ("min_passage_tokens",): [(10,), (15,), (25,)],

@@ -23,10 +23,11 @@ import numpy as np
 from bench_report import publish
 
 from provenance import Settings, load_model, read
+from provenance.archive import Fingerprints, archive_sources
 from provenance.candidates import Incidence, Shingles, overlapping, unique_pairs
 from provenance.cleaning import clean_batch
 from provenance.engine import LocalEngine
-from provenance.index import BUCKET, Bands, Entry, Fingerprints, archive_sources
+from provenance.index import BUCKET, Bands, Entry
 from provenance.index.sqlite_store import SqliteIndex
 from provenance.signatures import stacked
 from provenance.types import Document

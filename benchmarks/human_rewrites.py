@@ -32,9 +32,10 @@ from bench_report import publish
 from derivation_corpus import load_bbc
 from sklearn.metrics import roc_auc_score
 
-from provenance import Settings, load_model, score_corpus
+from provenance import Settings, load_model
 from provenance.candidates import Incidence, Shingles, overlapping
 from provenance.evaluation import Truth, corpus_metrics
+from provenance.pipeline import score_corpus
 from provenance.reuse_training import Pairs, read_sets
 from provenance.scoring import classify
 from provenance.signatures import shingle_hashes

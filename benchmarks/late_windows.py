@@ -23,10 +23,10 @@ from pathlib import Path
 from bench_report import calibration, publish
 
 from provenance import Settings, load_model, read
+from provenance.archive import Fingerprints
 from provenance.boilerplate import BoilerplateModel
 from provenance.cleaning import clean_batch
 from provenance.engine import LocalEngine, default_jobs
-from provenance.index import Fingerprints
 from provenance.types import Document
 from provenance.windows import EarlierWindows, analyse_windows
 

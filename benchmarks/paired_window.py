@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def score_window(corpus: Path, store: Path, window: int) -> dict[str, object]:
     """This process's CPU seconds for one window, and its scores' hash (what the child prints)."""
     from provenance import Settings, load_model, read
+    from provenance.archive import Fingerprints
     from provenance.engine import LocalEngine
-    from provenance.index import Fingerprints
     from provenance.kernels import load
     from provenance.pipeline import analyse
     from provenance.windows import EarlierWindows

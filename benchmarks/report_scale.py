@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_report import publish  # noqa: E402
 from derivation_corpus import Generator  # noqa: E402
 
-from provenance import analyse  # noqa: E402
 from provenance.ingest.jsonl import parse_line  # noqa: E402
+from provenance.pipeline import analyse  # noqa: E402
 from provenance.report import write_report  # noqa: E402
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -24,8 +24,8 @@ import xxhash
 from bench_report import publish
 from datasketch import MinHash
 
-from provenance.features import content_words
 from provenance.signatures import signatures
+from provenance.text import content_words
 
 NUM_PERM = 128
 WORDS = 600

@@ -20,10 +20,9 @@ from collections.abc import Sequence
 import numpy as np
 import snowballstemmer
 
-from .features import is_content_word
 from .reuse import ReuseModel, load_reuse_model
 from .settings import Settings
-from .text import WORD, words
+from .text import WORD, is_content_word, words
 from .types import Match, MatchKind, Passage
 
 _STEMMER = snowballstemmer.stemmer("english")

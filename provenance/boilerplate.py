@@ -35,6 +35,9 @@ def default_model_dir() -> Path:
 
 
 class BoilerplateModel:
+    """The trained block classifier (one for HTML blocks, one for text lines) and what it was trained on;
+    `load_model()` gives the one shipped in models/."""
+
     def __init__(self, classifiers: dict[str, Any], meta: dict[str, Any]) -> None:
         self.classifiers = classifiers
         self.meta = meta

@@ -60,10 +60,11 @@ def clean_batch(
     """Each document cleaned, in order, with the batch's site templates; each page is parsed once.
     `meanwhile`: this process's own work, done as the engine's workers label the blocks (see Engine)."""
     engine = engine or LocalEngine(1)
-    blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK)
+    blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK, label="parsing documents")
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)
-    labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK, meanwhile)
+    labelled = engine.map(_clean, segmented, (model, settings, templates), DOCUMENTS_PER_TASK, meanwhile,
+                          label="cleaning documents")
     return [replace(cleaned, blocks=tuple(map(LabelledBlock, own, chances.tolist(), content.tolist())))
             for (cleaned, chances, content), own in zip(labelled, blocks)]
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import json
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, get_type_hints
 
 import typer
 
@@ -21,14 +23,15 @@ from . import __version__
 from .engine import Engine, engine
 from .errors import InputError, ProvenanceError
 from .settings import Settings, load_settings
-from .types import Cleaned, Document
+from .types import Analysis, Result
 from .visible import dumps, visible
 
 # The commands import the rest of the library when they run: scikit-learn and skops alone take 4-5 s
 # to import, which `--help` and a mistyped option should not cost (tests/test_package.py checks it).
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from .boilerplate import BoilerplateModel
-    from .pipeline import Analysis, Result
 
 app = typer.Typer(help="Where each news article's text came from, and how much of it is its own.",
                   no_args_is_help=True, add_completion=False)
@@ -54,7 +57,8 @@ class CleanFormat(str, Enum):
     jsonl = "jsonl"
 
 
-Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .jsonl); '-' reads JSONL from stdin.")]
+Paths = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl, .jsonl.gz, .warc, .warc.gz); "
+                                                 "'-' reads JSONL from stdin.")]
 Config = Annotated[Optional[Path], typer.Option("--config", help="TOML file of settings (see provenance/settings.py).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
 # "\\[": a bracket rich prints, not the start of markup
@@ -78,7 +82,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Versions, then exit.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Progress on stderr (one line a window).")] = False,
+    verbose: Verbose = False,
 ) -> None:
     log = logging.getLogger("provenance")
     if not any(isinstance(h, _Echo) for h in log.handlers):
@@ -113,12 +117,6 @@ def _terminated(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _model(path: Path | None) -> BoilerplateModel:
-    from .boilerplate import BoilerplateModel, load_model
-
-    return BoilerplateModel.load(path) if path else load_model()
-
-
 def _fail(message: str) -> typer.Exit:
     say(message)
     return typer.Exit(2)
@@ -132,82 +130,128 @@ class EngineName(str, Enum):
     dask = "dask"
 
 
-@dataclass(frozen=True)
-class Run:
-    """Where the stages run; every choice gives the same output."""
-
-    jobs: int | None = None
-    engine: EngineName = EngineName.local
-    scheduler: str | None = None
-
-    def open(self) -> Engine:
-        return engine(self.engine.value, self.jobs, self.scheduler)
-
-
 Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
 EngineOption = Annotated[EngineName, typer.Option("--engine", help="local: this machine; dask: a Dask cluster.")]
 Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address "
                                                                      "(default: a LocalCluster on loopback).")]
-
-
 IndexOption = Annotated[Optional[str], typer.Option("--index", help="Also check against this signature index "
-                                                                    "(a file from `index build`, or redis://HOST:PORT/DB).")]
+                                                                    "(a file from `index build`, or redis\\[s]://HOST:PORT/DB).")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="A line a window on stderr.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+# Options several commands share, each defined once: `shared` adds the ones a command names to its signature
+_SHARED: dict[str, tuple[object, object]] = {
+    "reference": (References, []), "config": (Config, None), "model": (ModelDir, None), "semantic": (Semantic, False),
+    "jobs": (Jobs, None), "engine_name": (EngineOption, EngineName.local), "scheduler": (Scheduler, None),
+    "index": (IndexOption, None), "verbose": (Verbose, False), "quiet": (Quiet, False),
+}
+SCORING = ("reference", "config", "model", "semantic", "jobs", "engine_name", "scheduler", "index", "verbose", "quiet")
+FILLING = ("config", "model", "jobs", "engine_name", "scheduler", "verbose", "quiet")
 
 
-@dataclass
-class _Scoring:
-    """The windows of one scoring run (windows.py) as they come; each failed document is said on
-    stderr as it passes, and counted for the exit code."""
+@dataclass(frozen=True)
+class Options:
+    """The shared options as given (see `shared`), and what they make."""
 
-    analyses: Iterator[Analysis]
-    settings: Settings
-    failed: int = 0
+    reference: list[Path] = field(default_factory=list)
+    config: Path | None = None
+    model: Path | None = None
+    semantic: bool = False
+    jobs: int | None = None
+    engine_name: EngineName = EngineName.local
+    scheduler: str | None = None
+    index: str | None = None
+    verbose: bool = False
+    quiet: bool = False
 
-    def windows(self) -> Iterator[Analysis]:
-        for analysis in self.analyses:
-            for score in (r.score for r in analysis.results if r.score.error):
-                say(f"{score.id}: {score.error}")
-                self.failed += 1
-            yield analysis
+    def settings(self) -> Settings:
+        return load_settings(self.config, semantic=self.semantic or None)
 
-    def results(self) -> Iterator[Result]:
-        """One result at a time; a window's results are let go of before the next window is scored."""
-        for analysis in self.windows():
-            results = analysis.results[::-1]
-            analysis.results.clear()
-            while results:
-                yield results.pop()
+    def boilerplate(self) -> BoilerplateModel:
+        from .boilerplate import BoilerplateModel, load_model
 
-    def whole(self) -> Analysis:
-        """Every window as one analysis, for a report that shows them all at once."""
-        from .pipeline import Analysis
+        return BoilerplateModel.load(self.model) if self.model else load_model()
 
-        windows = list(self.windows())
-        return Analysis([r for w in windows for r in w.results],
-                        {i: c for w in windows for i, c in w.references.items()}, self.settings)
+    @contextmanager
+    def engine(self) -> Iterator[Engine]:
+        """The engine asked for, reporting to a progress bar on a terminal (stderr) unless --quiet."""
+        with engine(self.engine_name.value, self.jobs, self.scheduler) as running, _progress(self.quiet) as bar:
+            running.progress = bar
+            yield running
 
-    def exit(self) -> typer.Exit:
-        return typer.Exit(1 if self.failed else 0)
+
+def shared(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Gives a command the shared options `names`, handed to it together as `options`."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        hints = get_type_hints(command, include_extras=True)
+        own = [p.replace(annotation=hints[p.name]) for p in inspect.signature(command).parameters.values()
+               if p.name != "options"]
+        added = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=_SHARED[n][0], default=_SHARED[n][1])
+                 for n in names]
+
+        @functools.wraps(command)
+        def run(**kwargs: object) -> None:
+            options = Options(**{n: kwargs.pop(n) for n in names})
+            if options.verbose:
+                logging.getLogger("provenance").setLevel(logging.INFO)
+            command(**kwargs, options=options)
+
+        run.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
+        del run.__wrapped__  # typer reads the signature above, not the command's own
+        return run
+    return decorate
 
 
 @contextmanager
-def _scoring(
-    paths: list[str], reference: list[Path], config: Path | None, model: Path | None, semantic: bool = False,
-    run: Run = Run(), index: str | None = None,
-) -> Iterator[_Scoring]:
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr, a row per stage (documents cleaned, pairs aligned …) with its rate and
+    time left; nothing when stderr is not a terminal (a log, a pipe) or with --quiet."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]:>8}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        rows: dict[str, TaskID] = {}
+
+        def update(label: str, done: int, total: int) -> None:
+            if label not in rows:
+                rows[label] = bar.add_task(label, total=total, rate="")
+            task = next(t for t in bar.tasks if t.id == rows[label])
+            if done < task.completed:  # the next window
+                bar.reset(task.id, total=total)
+            bar.update(task.id, completed=done, total=total)
+            bar.update(task.id, rate=f"{task.speed:,.0f}/s" if task.speed else "")
+        yield update
+
+
+def _say_failed(results: Iterable[Result]) -> Iterator[Result]:
+    """The results as they come, each failed one said on stderr as it passes."""
+    for result in results:
+        if result.score.error:
+            say(f"{result.score.id}: {result.score.error}")
+        yield result
+
+
+@contextmanager
+def _scored(paths: list[str], options: Options) -> Iterator[Iterator[Analysis]]:
+    """`api.analyses` with the options' settings, model, engine and index; a setting, model, index or engine
+    that cannot be had is a usage error (exit 2)."""
+    from .api import analyses
     from .index import open_index
-    from .ingest import UniqueIds, read
-    from .windows import analyse_windows
 
     try:
-        settings = load_settings(config, semantic=semantic or None)
-        ids = UniqueIds()
-        items = read(paths, settings.max_document_chars, ids)
-        references = read([str(r) for r in reference], settings.max_document_chars, ids)
-        archive = open_index(index, settings) if index else None
+        settings, model = options.settings(), options.boilerplate()
+        archive = open_index(options.index, settings) if options.index else None
         try:
-            with run.open() as engine_:
-                yield _Scoring(analyse_windows(items, settings, references, _model(model), engine_, archive), settings)
+            with options.engine() as running:
+                yield analyses(paths, options.reference, settings, model, running, archive)
         finally:
             if archive is not None:
                 archive.close()
@@ -215,27 +259,32 @@ def _scoring(
         raise _fail(str(exc)) from exc
 
 
+def _exit(failed: int) -> typer.Exit:
+    return typer.Exit(1 if failed else 0)
+
+
 @app.command()
+@shared(*SCORING)
 def score(
     paths: Paths,
-    reference: References = [],
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
     output: Output = None,
-    config: Config = None,
-    model: ModelDir = None,
-    semantic: Semantic = False,
-    jobs: Jobs = None,
-    engine_name: EngineOption = EngineName.local,
-    scheduler: Scheduler = None,
-    index: IndexOption = None,
+    *,
+    options: Options,
 ) -> None:
     """Score every document: originality, class (wire-copy … original) and sources."""
-    from .pipeline import Result
+    from .api import flattened
     from .report import write
 
-    with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
-        write((Result(r.score, None) for r in scoring.results()), fmt.value, output)
-    raise scoring.exit()
+    failed = 0
+    with _scored(paths, options) as windows:
+        def counted() -> Iterator[Result]:
+            nonlocal failed
+            for result in _say_failed(flattened(windows)):
+                failed += result.score.error is not None
+                yield Result(result.score, None)
+        write(counted(), fmt.value, output)
+    raise _exit(failed)
 
 
 class ReportFormat(str, Enum):
@@ -245,75 +294,65 @@ class ReportFormat(str, Enum):
 
 
 @app.command()
+@shared(*SCORING)
 def report(
     paths: Paths,
     output: Annotated[Path, typer.Option("--output", "-o", help="The report file to write (atomically).")],
-    reference: References = [],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html: self-contained page; md: Markdown; json: the full data model.")] = ReportFormat.html,
-    config: Config = None,
-    model: ModelDir = None,
-    semantic: Semantic = False,
-    jobs: Jobs = None,
-    engine_name: EngineOption = EngineName.local,
-    scheduler: Scheduler = None,
-    index: IndexOption = None,
+    *,
+    options: Options,
 ) -> None:
     """Write a derivation report: summary table, derivation graph, each document's passages beside its sources."""
     from .report import write_report
 
-    with _scoring(paths, reference, config, model, semantic, Run(jobs, engine_name, scheduler), index) as scoring:
-        write_report(scoring.whole(), fmt.value, output)
-    raise scoring.exit()
-
-
-def _clean_each(
-    items: list[Document | InputError], model: BoilerplateModel, settings: Settings
-) -> tuple[list[Cleaned], int]:
-    """The documents cleaned, in input order, and how many inputs failed (each said on stderr)."""
-    from .cleaning import clean_batch
-
-    failed = [item for item in items if isinstance(item, InputError)]
-    for error in failed:
-        say(str(error))
-    return clean_batch([d for d in items if not isinstance(d, InputError)], model, settings), len(failed)
+    with _scored(paths, options) as analyses:
+        windows = list(analyses)
+    whole = Analysis([r for w in windows for r in _say_failed(w.results)],
+                     {i: c for w in windows for i, c in w.references.items()},
+                     windows[0].settings if windows else Settings())
+    write_report(whole, fmt.value, output)
+    raise _exit(sum(r.score.error is not None for r in whole.results))
 
 
 @app.command()
+@shared("config", "model", "jobs", "verbose", "quiet")
 def clean(
     paths: Paths,
     fmt: Annotated[CleanFormat, typer.Option("--format", "-f", help="text: content only; jsonl: every block with its label.")] = CleanFormat.text,
     output: Output = None,
-    config: Config = None,
-    model: ModelDir = None,
+    *,
+    options: Options,
 ) -> None:
     """Print the article text without site junk (or, with --format jsonl, why each block was kept or dropped)."""
-    from .ingest import read
+    from . import api
     from .report import atomic_output
 
     try:
-        settings = load_settings(config)
-        boilerplate = _model(model)
+        settings, model = options.settings(), options.boilerplate()
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
-    items = list(read(paths, settings.max_document_chars))
-    cleaned_documents, failed = _clean_each(items, boilerplate, settings)
-    with atomic_output(output) as stream:
-        for cleaned in cleaned_documents:
-            if fmt is CleanFormat.jsonl:
-                for b in cleaned.blocks:
+    failed = 0
+    with options.engine() as running, atomic_output(output) as stream:
+        for n, item in enumerate(api.clean(paths, settings, model, running)):
+            if isinstance(item, InputError):
+                say(str(item))
+                failed += 1
+            elif fmt is CleanFormat.jsonl:
+                for b in item.blocks:
                     stream.write(dumps({
-                        "id": cleaned.document.id, "index": b.block.index, "content": b.is_content,
+                        "id": item.document.id, "index": b.block.index, "content": b.is_content,
                         "probability": round(b.content_probability, 4), "kind": b.block.kind.value,
                         "text": b.block.text, "trimmed": b.block.trimmed or None,
                     }) + "\n")
             else:
-                if len(items) > 1:
-                    stream.write(f"==> {visible(cleaned.document.id)} <==\n")
-                stream.write(cleaned.text + "\n")
-    raise typer.Exit(1 if failed else 0)
+                if n or len(paths) > 1 or Path(paths[0]).is_dir():
+                    stream.write(f"==> {visible(item.document.id)} <==\n")
+                stream.write(item.text + "\n")
+    raise _exit(failed)
 
 
 @app.command("filter")
+@shared("reference", "config", "model", "jobs", "engine_name", "scheduler", "index", "verbose", "quiet")
 def filter_(
     paths: Paths,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL of the kept documents: cleaned text and scores.")],
@@ -322,15 +361,11 @@ def filter_(
     drop: Annotated[str, typer.Option("--drop", help="Classes to reject, comma-separated "
                                                      "(wire-copy,wholly-derived,partially-derived,original).")] = "",
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="JSONL of the rejected documents with the reason.")] = None,
-    reference: References = [],
-    config: Config = None,
-    model: ModelDir = None,
-    jobs: Jobs = None,
-    engine_name: EngineOption = EngineName.local,
-    scheduler: Scheduler = None,
-    index: IndexOption = None,
+    *,
+    options: Options,
 ) -> None:
     """Keep the documents that pass --min-originality and --drop, in input order; the others go to --rejects."""
+    from .api import flattened
     from .filtering import Policy, kept_record
     from .report import atomic_output
     from .report.records import record
@@ -339,15 +374,17 @@ def filter_(
         policy = Policy.parse(min_originality, drop.split(","))
     except ValueError as exc:
         raise _fail(f"--drop: {exc}") from exc
-    with (_scoring(paths, reference, config, model, False, Run(jobs, engine_name, scheduler), index) as scoring,
-          atomic_output(output) as kept, atomic_output(rejects) if rejects else nullcontext(None) as rejected):
-        for result in scoring.results():
+    failed = 0
+    with (_scored(paths, options) as windows, atomic_output(output) as kept,
+          atomic_output(rejects) if rejects else nullcontext(None) as rejected):
+        for result in _say_failed(flattened(windows)):
+            failed += result.score.error is not None
             reason = policy.rejection(result)
             if reason is None:
                 kept.write(dumps(kept_record(result), sort_keys=True) + "\n")
             elif rejected is not None:
                 rejected.write(dumps({**record(result), "reason": reason}, sort_keys=True) + "\n")
-    raise scoring.exit()
+    raise _exit(failed)
 
 
 @model_app.command("train")
@@ -376,30 +413,31 @@ def model_eval(
 
     if not (data / dataset).is_dir():
         raise _fail(f"no dataset {dataset!r} under {data}")
-    metrics = evaluate_dataset(_model(model), data, dataset, held_out_only=not all_pages)
+    metrics = evaluate_dataset(Options(model=model).boilerplate(), data, dataset, held_out_only=not all_pages)
     typer.echo(json.dumps(metrics, indent=2, sort_keys=True))
 
 
 @eval_app.command("derivation")
+@shared("config", "model", "semantic", "jobs", "verbose", "quiet")
 def eval_derivation(
     paths: Annotated[list[Path], typer.Argument(help="Labelled corpora: a folder with documents.jsonl + truth.jsonl "
                                                      "(benchmarks/derivation_corpus.py), or a PAN text-alignment folder.")],
-    config: Config = None,
-    model: ModelDir = None,
     limit: Annotated[int | None, typer.Option(help="At most this many PAN pairs.")] = None,
-    semantic: Semantic = False,
+    *,
+    options: Options,
 ) -> None:
     """Class accuracy, macro F1, attribution and share error on a corpus; precision, recall, PlagDet on PAN pairs."""
+    from .api import flattened
     from .evaluation import corpus_metrics, pan_metrics, read_pan, read_truth
 
     report = {}
     for path in paths:
         if (path / "truth.jsonl").is_file() and (path / "documents.jsonl").is_file():
-            with _scoring([str(path / "documents.jsonl")], [], config, model, semantic) as scoring:
-                scores = [r.score for r in scoring.results()]
+            with _scored([str(path / "documents.jsonl")], options) as windows:
+                scores = [r.score for r in flattened(windows)]
             report[str(path)] = corpus_metrics(scores, read_truth(path / "truth.jsonl"))
         elif any(path.glob("truth-*/*.xml")):
-            settings = load_settings(config, semantic=semantic or None)
+            settings = options.settings()
             pairs, dropped = read_pan(path, limit)
             report[str(path)] = {**pan_metrics(pairs, settings), "cases": sum(len(p.cases) for p in pairs),
                                  "cases_dropped": dropped}
@@ -410,19 +448,21 @@ def eval_derivation(
 
 index_app = typer.Typer(help="A persistent signature index: check new articles against an archive.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
-IndexLocation = Annotated[str, typer.Argument(help="A SQLite index file, or redis://HOST:PORT/DB.")]
+IndexLocation = Annotated[str, typer.Argument(help="A SQLite index file, or redis\\[s]://HOST:PORT/DB.")]
 
 
-def _fill(location: str, paths: list[str], config: Path | None, model: Path | None, run: Run, create: bool) -> None:
-    from .index import add_documents, open_index
+def _fill(location: str, paths: list[str], options: Options, flag: str) -> None:
+    from .archive import add_documents
+    from .index import open_index
     from .ingest import read
 
     try:
-        settings = load_settings(config)
-        index = open_index(location, settings, "c" if create else "w")
+        settings = options.settings()
+        index = open_index(location, settings, flag)
         try:
-            with run.open() as engine_:
-                done = add_documents(index, read(paths, settings.max_document_chars), _model(model), settings, engine_)
+            with options.engine() as running:
+                done = add_documents(index, read(paths, settings.max_document_chars), options.boilerplate(), settings,
+                                     running)
             stats = index.stats()
         finally:
             index.close()
@@ -432,71 +472,61 @@ def _fill(location: str, paths: list[str], config: Path | None, model: Path | No
         say(str(error))
     typer.echo(f"{done.added} documents added, {done.identical} already there, {len(done.errors)} failed; "
                f"{stats['documents']} in {stats['location']}", err=True)
-    raise typer.Exit(1 if done.errors else 0)
+    raise _exit(len(done.errors))
 
 
 @index_app.command("build")
+@shared(*FILLING)
 def index_build(
     paths: Paths,
-    output: Annotated[str, typer.Option("--output", "-o", help="The index to create (a file, or redis://HOST:PORT/DB).")],
-    config: Config = None,
-    model: ModelDir = None,
-    jobs: Jobs = None,
-    engine_name: EngineOption = EngineName.local,
-    scheduler: Scheduler = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="The index to create (a file, or redis\\[s]://HOST:PORT/DB).")],
+    *,
+    options: Options,
 ) -> None:
     """Clean and sign every document into a new index (or finish one a kill interrupted)."""
-    _fill(output, paths, config, model, Run(jobs, engine_name, scheduler), create=True)
+    _fill(output, paths, options, "c")
 
 
 @index_app.command("add")
-def index_add(
-    location: IndexLocation,
-    paths: Paths,
-    config: Config = None,
-    model: ModelDir = None,
-    jobs: Jobs = None,
-    engine_name: EngineOption = EngineName.local,
-    scheduler: Scheduler = None,
-) -> None:
-    """Add documents to an index; ids already there are skipped, so re-running after a kill completes it."""
-    _fill(location, paths, config, model, Run(jobs, engine_name, scheduler), create=False)
+@shared(*FILLING)
+def index_add(location: IndexLocation, paths: Paths, *, options: Options) -> None:
+    """Add documents to an index; ids already there with the same text are skipped, so re-running after a kill
+    completes it; another text under a known id is refused."""
+    _fill(location, paths, options, "w")
 
 
 @index_app.command("query")
-def index_query(
-    location: IndexLocation,
-    paths: Paths,
-    output: Output = None,
-    config: Config = None,
-    model: ModelDir = None,
-) -> None:
+@shared("config", "model", "jobs", "verbose", "quiet")
+def index_query(location: IndexLocation, paths: Paths, output: Output = None, *, options: Options) -> None:
     """For each document, the indexed documents LSH finds at `index_threshold` estimated Jaccard or more, with
     that similarity (JSONL)."""
-    from .index import Fingerprints, jaccard, open_index
-    from .ingest import read
+    from . import api
+    from .archive import look_alikes
+    from .index import open_index
     from .report import atomic_output
-    from .signatures import stacked
 
     try:
-        settings = load_settings(config)
-        boilerplate = _model(model)
+        settings, model = options.settings(), options.boilerplate()
         index = open_index(location, settings)
     except ProvenanceError as exc:
         raise _fail(str(exc)) from exc
+    failed = 0
     try:
-        cleaned, failed = _clean_each(list(read(paths, settings.max_document_chars)), boilerplate, settings)
+        with options.engine() as running:
+            cleaned = []
+            for item in api.clean(paths, settings, model, running):
+                if isinstance(item, InputError):
+                    say(str(item))
+                    failed += 1
+                else:
+                    cleaned.append(item)
         with atomic_output(output) as stream:
-            minhashes = Fingerprints(settings)(cleaned)[0]
-            for document, minhash, ids in zip(cleaned, minhashes, index.query(stacked(minhashes, settings.num_perm))):
-                similarity = jaccard(minhash, index.hashvalues(ids))
-                found = [{"id": i, "jaccard": round(j, 4)} for i, j in zip(ids, similarity)
-                         if j >= settings.index_threshold]
-                found.sort(key=lambda f: (-f["jaccard"], f["id"]))
-                stream.write(dumps({"id": document.document.id, "candidates": found}) + "\n")
+            for document, found in zip(cleaned, look_alikes(index, cleaned, settings)):
+                stream.write(dumps({"id": document.document.id,
+                                    "candidates": [{"id": i, "jaccard": round(j, 4)} for i, j in found]}) + "\n")
     finally:
         index.close()
-    raise typer.Exit(1 if failed else 0)
+    raise _exit(failed)
 
 
 @index_app.command("stats")

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
@@ -41,16 +41,33 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+# what a long map reports as its parts finish: (label, items done, items in all)
+Progress = Callable[[str, int, int], None]
+
+
 class Engine(AbstractContextManager):
     """Runs `task(chunk, shared)` for every chunk; results concatenated in chunk order. `meanwhile`, if
     given, is called once in this process, while the tasks run when they run elsewhere; it must not
-    change what they read. `local`: the workers run on this machine, so a task may open its files."""
+    change what they read. `local`: the workers run on this machine, so a task may open its files.
+    `progress`, if set, hears of each part of a map given a `label` as it is collected, in order."""
 
     local = True
+    progress: Progress | None = None
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
-            meanwhile: Callable[[], object] | None = None) -> list[R]:
+            meanwhile: Callable[[], object] | None = None, label: str | None = None) -> list[R]:
         raise NotImplementedError
+
+    def _collected(self, parts: Iterable[tuple[int, list[R]]], total: int, label: str | None) -> list[R]:
+        """The parts' results in order, each (its number of items, its results) said to `progress`."""
+        results: list[R] = []
+        done = 0
+        for size, part in parts:
+            results += part
+            done += size
+            if label is not None and self.progress is not None:
+                self.progress(label, done, total)
+        return results
 
     def __exit__(self, *exc: object) -> None:
         return None
@@ -63,10 +80,11 @@ class LocalEngine(Engine):
         self.jobs = max(1, jobs or default_jobs())
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
-            meanwhile: Callable[[], object] | None = None) -> list[R]:
+            meanwhile: Callable[[], object] | None = None, label: str | None = None) -> list[R]:
         if self.jobs == 1 or len(items) <= chunk_size:
             _now(meanwhile)
-            return [r for part in chunks(items, chunk_size) for r in _call(task, part, shared)]
+            return self._collected(((len(p), _call(task, p, shared)) for p in chunks(items, chunk_size)),
+                                   len(items), label)
         # fork: workers inherit `shared` (model, documents) and the items, so a task is sent as a
         # range of positions and only its results are pickled. concurrent.futures, not
         # multiprocessing.Pool: a Pool whose worker was killed as it waited for a task (SIGTERM to the
@@ -88,7 +106,8 @@ class LocalEngine(Engine):
             try:
                 futures = [pool.submit(_run, job) for job in ranges]
                 _now(meanwhile)
-                return [r for future in futures for r in future.result()]
+                return self._collected(((stop - start, future.result()) for (_, start, stop), future
+                                        in zip(ranges, futures)), len(items), label)
             finally:  # stopped early (an error, SIGTERM): the executor drops the tasks not started (not
                 # this thread, as executor.map would: on Python 3.11 its manager thread then fails on a
                 # future cancelled under it if the pool broke, CPython gh-107219)
@@ -147,7 +166,10 @@ class DaskEngine(Engine):
     """The same tasks on a Dask cluster: `scheduler` is its address, or None for a LocalCluster on loopback."""
 
     def __init__(self, scheduler: str | None = None, jobs: int | None = None) -> None:
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise EngineError("--engine dask needs Dask: pip install 'provenance[cluster]'") from exc
 
         self.cluster = None
         self.local = scheduler is None
@@ -161,7 +183,7 @@ class DaskEngine(Engine):
             raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
     def map(self, task: Task, items: Sequence[T], shared: S, chunk_size: int,
-            meanwhile: Callable[[], object] | None = None) -> list[R]:
+            meanwhile: Callable[[], object] | None = None, label: str | None = None) -> list[R]:
         parts = chunks(items, chunk_size)
         if not parts:
             _now(meanwhile)
@@ -170,7 +192,7 @@ class DaskEngine(Engine):
         futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
                                   pure=False)
         _now(meanwhile)
-        return [r for result in self.client.gather(futures) for r in result]
+        return self._collected(((len(p), f.result()) for p, f in zip(parts, futures)), len(items), label)
 
     def __exit__(self, *exc: object) -> None:
         self.client.close()

@@ -6,20 +6,25 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from .pipeline import Result
 from .report.records import record
-from .types import DerivationClass
+from .types import DerivationClass, Result
 
 
 @dataclass(frozen=True)
 class Policy:
+    """What `filter` keeps: documents at least `min_originality` original whose class is not in `drop`."""
+
     min_originality: float = 0.0
     drop: frozenset[DerivationClass] = frozenset()
 
     @classmethod
     def parse(cls, min_originality: float, drop: Collection[str]) -> Policy:
-        """`drop`: class names (wire-copy, wholly-derived, ...); an unknown name is a ValueError."""
-        return cls(min_originality, frozenset(DerivationClass(name.strip()) for name in drop if name.strip()))
+        """`drop`: class names (wire-copy, wholly-derived, ...); an unknown name is a ValueError naming the valid ones."""
+        names = {name.strip() for name in drop if name.strip()}
+        valid = [c.value for c in DerivationClass]
+        if unknown := sorted(names - set(valid)):
+            raise ValueError(f"unknown class {', '.join(unknown)} (valid: {', '.join(valid)})")
+        return cls(min_originality, frozenset(map(DerivationClass, names)))
 
     def rejection(self, result: Result) -> str | None:
         """Why the document is rejected, or None to keep it."""

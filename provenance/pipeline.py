@@ -8,45 +8,32 @@ source) → scores. Reference documents take part as sources but are not scored.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from . import candidates
 from .align import Comparison, DocumentProfile, Vocabulary, align
+from .archive import Fingerprints, archive_sources
 from .attribution import source_rank
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
-from .index import Fingerprints, SignatureIndex, archive_sources
+from .index import SignatureIndex
 from .scoring import match_weight, score_document
 from .settings import Settings
-from .types import Cleaned, Derivation, Document, Match, MatchKind, Passage, Score
-
-if TYPE_CHECKING:
-    from .windows import EarlierWindows
+from .types import Analysis, Cleaned, Derivation, Document, Match, MatchKind, Passage, Result, Score
 
 
-@dataclass(frozen=True)
-class Result:
-    """A score with what it rests on: the cleaned document and, per sentence, its chosen (source, match)."""
+class Earlier(Protocol):
+    """Documents scored before this batch (windows.EarlierWindows): a store to look them up in, and each
+    one found as it was cleaned then."""
 
-    score: Score
-    cleaned: Cleaned | None
-    assigned: Mapping[int, tuple[str, Match]] = field(default_factory=dict)
+    index: SignatureIndex
 
-
-@dataclass(frozen=True)
-class Analysis:
-    """Everything a report needs: the results, the cleaned sources outside them (references, archive,
-    earlier windows), the settings used."""
-
-    results: list[Result]
-    references: dict[str, Cleaned]
-    settings: Settings
+    def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]: ...
 
 
 def score_corpus(
@@ -67,7 +54,7 @@ def analyse(
     model: BoilerplateModel | None = None,
     engine: Engine | None = None,
     index: SignatureIndex | None = None,
-    earlier: EarlierWindows | None = None,
+    earlier: Earlier | None = None,
     fingerprints: Fingerprints | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> Analysis:
@@ -242,7 +229,8 @@ def find_derivations(
     floor = np.minimum(verify[pairs[:, 0]], verify[pairs[:, 1]])
     pairs = candidates.strongest(pairs, containment, floor, origin, settings.candidates_per_document)
     out: dict[str, list[Derivation]] = {}
-    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK):
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK,
+                                 label="aligning pairs"):
         out.setdefault(derivation.document, []).append(derivation)
     return out
 

@@ -24,7 +24,7 @@ from datasketch.minhash import (
     _fmix,  # the scheme's pre-mix, imported so it can never drift from datasketch's
 )
 
-from .features import STOPWORDS
+from .text import STOPWORDS
 
 SEED = 1
 SCHEME = "affine32"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 _QUOTES = tuple({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
@@ -72,3 +74,21 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    # German, French and Spanish function words: the training pages are multilingual.
+    "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als "
+    "wie bei nach aus wird werden hat haben sind war wurde es im zum zur dass oder aber "
+    "le la les et est une un des du dans pour que qui pas sur au avec ce il elle sont "
+    "el los las y es en por con para una del se lo como más pero sus".split()
+)
+
+
+def is_content_word(word: str) -> bool:
+    """A word that carries meaning: no stop word, nothing under three letters but numbers."""
+    return word not in STOPWORDS and (len(word) > 2 or word.isdigit())
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if is_content_word(w)]

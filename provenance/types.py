@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 class BlockKind(str, Enum):
+    """What a block was in its page: the boilerplate model reads it as a feature."""
+
     HEADING = "heading"
     PARAGRAPH = "paragraph"
     LIST_ITEM = "list-item"
@@ -16,11 +23,15 @@ class BlockKind(str, Enum):
 
 
 class MatchKind(str, Enum):
+    """How a sentence was taken: copied word for word, or rewritten (the reuse model's call)."""
+
     VERBATIM = "verbatim"
     REWRITTEN = "rewritten"
 
 
 class DerivationClass(str, Enum):
+    """A document's verdict, from its derived share (docs/accuracy.md) and wire evidence."""
+
     WIRE_COPY = "wire-copy"
     WHOLLY_DERIVED = "wholly-derived"
     PARTIALLY_DERIVED = "partially-derived"
@@ -156,3 +167,22 @@ class Score:
     error: str | None = None
     evidence: Evidence = field(default_factory=Evidence)
     derivations: tuple[Derivation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    """A score with what it rests on: the cleaned document and, per sentence, its chosen (source, match)."""
+
+    score: Score
+    cleaned: Cleaned | None
+    assigned: Mapping[int, tuple[str, Match]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report needs: the results, the cleaned sources outside them (references, archive,
+    earlier windows), the settings used."""
+
+    results: list[Result]
+    references: dict[str, Cleaned]
+    settings: Settings

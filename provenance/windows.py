@@ -24,15 +24,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .archive import Fingerprints
 from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
-from .index import Bands, Entry, Fingerprints, SignatureIndex
+from .index import Bands, Entry, SignatureIndex
 from .index.sqlite_store import SqliteIndex, connect, select_in, transaction
-from .pipeline import Analysis, Result, analyse
+from .pipeline import analyse
 from .settings import Settings
 from .signatures import minhashes
-from .types import Cleaned, Document, Evidence, MatchKind, Sentence
+from .types import Analysis, Cleaned, Document, Evidence, MatchKind, Result, Sentence
 
 log = logging.getLogger(__name__)
 

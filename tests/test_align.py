@@ -21,10 +21,9 @@ from provenance.align import (
     align,
     align_pair,
 )
-from provenance.features import content_words
 from provenance.reuse import load_reuse_model
 from provenance.settings import Settings
-from provenance.text import words
+from provenance.text import content_words, words
 from provenance.types import MatchKind
 
 STEMMER = snowballstemmer.stemmer("english")

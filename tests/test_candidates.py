@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance import Settings, read
+from provenance.archive import Fingerprints
 from provenance.candidates import Incidence, Shingles, contained, overlapping, strongest, unique_pairs
 from provenance.cleaning import clean_batch
-from provenance.index import Fingerprints
 
 from .seed_truth import PARTIAL, REWRITE, WIRE
 

@@ -24,20 +24,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from provenance import Document
+from provenance.archive import Fingerprints, archive_sources
 from provenance.arrays import split_groups
 from provenance.cli import app
 from provenance.engine import LocalEngine
-from provenance.index import (
-    BATCH,
-    BUCKET,
-    Entry,
-    Fingerprints,
-    SignatureIndex,
-    archive_sources,
-    jaccard,
-    open_index,
-    ranked,
-)
+from provenance.index import BATCH, BUCKET, Entry, SignatureIndex, jaccard, open_index, ranked
 from provenance.kernels import most_shared
 from provenance.settings import Settings
 from provenance.signatures import SCHEME, SEED, stacked
@@ -294,7 +285,7 @@ def _same_on_workers(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
     index = open_index(location, settings, "c")
     index.add(Entry(c.document, m) for c, m in zip(archived, Fingerprints(settings)(archived)[0]))
     here = archive_sources(index, batch, settings)
-    monkeypatch.setattr("provenance.index.BATCH", 3)  # several tasks, so the pool runs
+    monkeypatch.setattr("provenance.archive.BATCH", 3)  # several tasks, so the pool runs
     with LocalEngine(2) as engine:
         assert archive_sources(index, batch, settings, engine=engine) == here
     assert sum(map(len, here.values())) > len(batch)

@@ -28,14 +28,66 @@ def test_installed_wheel_finds_its_model_and_scores_the_seeds(tmp_path, seeds):
     assert not (target / "cli.py").exists()
 
 
-def test_every_public_name_resolves():
+def test_every_public_name_resolves_and_says_what_it_is_for():
     import provenance
 
-    expected = {"analyse", "score_corpus", "Settings", "Document", "read", "open_index", "__version__"}
+    expected = {"score", "analyses", "clean", "Settings", "Document", "read", "open_index", "__version__"}
     assert expected <= set(provenance.__all__)
-    for name in provenance.__all__:
-        assert getattr(provenance, name) is not None, name
-    assert provenance.analyse.__module__ == "provenance.pipeline"
+    for name in set(provenance.__all__) - {"__version__"}:
+        value = getattr(provenance, name)
+        assert value is not None and (value.__doc__ or "").strip(), name
+    assert provenance.score.__module__ == "provenance.api"
+    assert (ROOT / "provenance" / "py.typed").is_file()
+
+
+# The layers of docs/design.md, lowest first; a module may import only from its own layer's package or below.
+LAYERS = [
+    {"types", "text", "settings", "errors", "visible", "arrays", "threads"},
+    {"signatures", "kernels", "features"},
+    {"index", "ingest", "engine", "blocks", "boilerplate", "reuse", "semantic"},
+    {"cleaning", "align", "candidates", "attribution", "scoring", "labelling", "training", "reuse_training"},
+    {"pipeline", "archive"},
+    {"windows"},
+    {"report", "filtering", "evaluation"},
+    {"api"},
+    {"cli", "__main__"},
+]
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module of the package (a subpackage as one) and the package modules it imports, deferred
+    imports and those for type checking only included: a cycle hidden in a function is still a cycle."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "provenance").rglob("*.py"):
+        parts = path.relative_to(ROOT / "provenance").with_suffix("").parts
+        module = parts[0]
+        if module == "__init__":
+            continue
+        package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = list(package if path.name != "__init__.py" else parts[:-1])[: len(package) - node.level + 1]
+                target = [*base, *(node.module or "").split(".")] if node.module else base
+                names = [target[0]] if target and target[0] else [a.name for a in node.names]
+                graph.setdefault(module, set()).update(n for n in names if n != module and n != "__version__")
+    return graph
+
+
+def test_layers_point_one_way_and_nothing_imports_in_a_cycle():
+    layer = {m: n for n, members in enumerate(LAYERS) for m in members}
+    graph = _imports()
+    assert set(graph) <= set(layer), set(graph) - set(layer)
+    upward = sorted((m, t) for m, targets in graph.items() for t in targets if layer[t] > layer[m])
+    assert upward == []
+    sideways = sorted((m, t) for m, targets in graph.items() for t in targets if layer[t] == layer[m])
+    assert sideways == sorted(SIDEWAYS)
+
+
+# imports within one layer: each one way, so none makes a cycle
+SIDEWAYS = [("__main__", "cli"), ("cleaning", "attribution"), ("settings", "errors"), ("filtering", "report"), ("pipeline", "archive"), ("reuse", "boilerplate"),
+            ("reuse_training", "align"), ("training", "labelling"), ("types", "settings")]
 
 
 def test_help_does_not_import_the_model_stack():

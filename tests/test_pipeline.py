@@ -4,9 +4,10 @@ import io
 import json
 import sys
 
-from provenance import read, score_corpus
-from provenance.pipeline import Result
+from provenance import read
+from provenance.pipeline import score_corpus
 from provenance.report.records import write_jsonl
+from provenance.types import Result
 
 from .seed_truth import BLOG, BRIEFING, EXPECTED_CLASS, FIRST_SOURCE, ORIGINALITY_ORDER, PARTIAL, REWRITE, WIRE
 

@@ -6,11 +6,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provenance import Document, InputError, score_corpus
+from provenance import Document, InputError
 from provenance.arrays import expand_ranges
 from provenance.blocks import html_blocks
 from provenance.ingest.files import document_from_bytes
 from provenance.ingest.jsonl import parse_line
+from provenance.pipeline import score_corpus
 from provenance.text import sentence_spans
 
 junk_bytes = st.binary(max_size=400)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from provenance import Settings, read, score_corpus
+from provenance import Settings, read
 from provenance.align import align_pair
+from provenance.pipeline import score_corpus
 
 from .seed_truth import EXPECTED_CLASS
 

@@ -16,14 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import provenance.index
+import provenance.archive
 import provenance.pipeline
 import provenance.windows
-from provenance import DerivationClass, Document, Settings, cleaning, read, score_corpus
+from provenance import DerivationClass, Document, Settings, cleaning, read
+from provenance.archive import Fingerprints
 from provenance.cli import app
 from provenance.engine import LocalEngine
-from provenance.index import Bands, Fingerprints
+from provenance.index import Bands
 from provenance.index.sqlite_store import SqliteIndex
+from provenance.pipeline import score_corpus
 from provenance.signatures import signatures
 from provenance.types import Cleaned, Evidence, Sentence
 from provenance.windows import EarlierWindows, _decode, _encode, analyse_windows
@@ -72,7 +74,7 @@ def test_earlier_windows_give_back_documents_as_they_were_cleaned_and_their_fing
     store.close()
     assert back == [replace(c, document=replace(c.document, text=None, html=None), blocks=())
                     for c in reversed(done)]
-    monkeypatch.setattr(provenance.index, "signature_rows", None)  # read back, never made again
+    monkeypatch.setattr(provenance.archive, "signature_rows", None)  # read back, never made again
     minhashes, sets = read_back(back)
     assert minhashes == made(done[::-1])[0] and all((a == b).all() for a, b in zip(sets, made(done[::-1])[1]))
 
@@ -118,8 +120,8 @@ def test_fingerprints_are_kept_by_id_and_cleaned_text_and_only_those_asked_for(s
     a, b = (r.cleaned for r in analysis.results[:2])
     recleaned = replace(a, text=b.text, sentences=b.sentences)  # one id, other text: cleaned with other templates
     made = []
-    signature_rows = provenance.index.signature_rows
-    monkeypatch.setattr(provenance.index, "signature_rows",
+    signature_rows = provenance.archive.signature_rows
+    monkeypatch.setattr(provenance.archive, "signature_rows",
                         lambda docs, *args: made.extend(docs) or signature_rows(docs, *args))
     fingerprints = Fingerprints(analysis.settings)
     first = fingerprints([a, b])
@@ -135,7 +137,7 @@ def test_fingerprints_made_on_worker_processes_are_those_made_here(seeds, monkey
     cleaned = [r.cleaned for r in analysis.results]
     settings = analysis.settings
     here = signatures([[s.text for s in c.sentences] for c in cleaned], settings.shingle_size, settings.num_perm)
-    monkeypatch.setattr(provenance.index, "SIGNED_PER_TASK", 1)  # a task per document, so the pool runs
+    monkeypatch.setattr(provenance.archive, "SIGNED_PER_TASK", 1)  # a task per document, so the pool runs
     with LocalEngine(2) as engine:
         there = Fingerprints(settings)(cleaned, engine)
     assert there[0] == here[0] and all(np.array_equal(x, y) for x, y in zip(there[1], here[1]))
@@ -213,7 +215,7 @@ def test_windows_on_two_workers_score_as_one_process(seeds, monkeypatch):
     """Sources found in earlier windows by worker processes, each opening the store for itself."""
     # a task per document or pair, so that a window of two runs every stage on a pool
     monkeypatch.setattr(cleaning, "DOCUMENTS_PER_TASK", 1)
-    monkeypatch.setattr(provenance.index, "BATCH", 1)  # the look-ups in the earlier windows' store
+    monkeypatch.setattr(provenance.archive, "BATCH", 1)  # the look-ups in the earlier windows' store
     monkeypatch.setattr(provenance.pipeline, "ALIGNMENTS_PER_TASK", 1)
     settings = Settings(window_documents=2)
     one = _scores(analyse_windows(read([seeds]), settings))

@@ -25,7 +25,6 @@ from ..errors import InputError
 from ..types import Document
 from .files import read_file
 from .jsonl import read_jsonl
-from .warc import read_warc
 
 Item = Document | InputError
 
@@ -111,6 +110,11 @@ def _supported(name: str) -> bool:
 def _file(path: Path, doc_id: str, max_chars: int) -> Iterator[Item]:
     name = path.name.lower()
     if name.endswith((".warc", ".warc.gz")):
+        try:
+            from .warc import read_warc
+        except ImportError:
+            yield InputError(doc_id, "reading WARC needs FastWARC: pip install 'provenance[warc]'")
+            return
         yield from _nonempty(read_warc(path, doc_id, max_chars), doc_id, "no HTML response records")
     elif name.endswith((".jsonl", ".jsonl.gz")):
         try:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..pipeline import Analysis, Result
+from ..types import Analysis, Result
 from ..visible import dumps
 from .html import write_html
 from .markdown import write_markdown

@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..pipeline import Analysis, Result
-from ..types import Cleaned, Match
+from ..types import Analysis, Cleaned, Match, Result
 from .graph import layout
 from .records import evidence_record, record
 

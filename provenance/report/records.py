@@ -7,8 +7,7 @@ import csv
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from ..pipeline import Result
-from ..types import Evidence
+from ..types import Evidence, Result
 from ..visible import dumps, visible
 
 CSV_COLUMNS = ("id", "class", "originality", "derived_share", "main_source", "main_share", "sources",

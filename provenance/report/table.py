@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..pipeline import Result
+from ..types import Result
 from ..visible import visible
 
 _STYLES = {"wire-copy": "red", "wholly-derived": "magenta", "partially-derived": "yellow", "original": "green"}
