@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/provenance eval derivation build/corpus-10k $(DATA)/pan-text-alignment-sample > benchmarks/derivation.json
 	$(BIN)/python benchmarks/candidate_recall.py --corpus build/corpus-10k --out benchmarks/candidate_recall.md
 	$(BIN)/python benchmarks/bombs.py --out benchmarks/bombs.md
+	$(BIN)/python benchmarks/startup.py --out benchmarks/startup.md
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 	$(BIN)/python benchmarks/signatures.py --data $(DATA) --out benchmarks/signatures.md

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
-from .index import SignatureIndex
 from .ingest import UniqueIds, read
 from .settings import Settings
 from .types import Analysis, Cleaned, Document, Result
-from .windows import analyse_windows
+
+if TYPE_CHECKING:
+    from .index import SignatureIndex
 
 Input = str | Path | Document | InputError
 
@@ -50,6 +52,8 @@ def analyses(
 ) -> Iterator[Analysis]:
     """`score`'s windows whole: each window's results with the cleaned sources from outside it, which a
     report shows beside them."""
+    from .windows import analyse_windows  # here, not at the top: `clean` needs none of what comparing imports
+
     settings = settings or Settings()
     ids = UniqueIds()
     items, sources = documents(inputs, settings, ids), documents(references, settings, ids)

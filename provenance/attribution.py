@@ -1,4 +1,5 @@
-"""What a document says about where it came from, and which side of a pair is the source.
+"""What a document says about where it came from, which side of a pair is the source, and which source
+each of a document's sentences is credited to: every decision of who copied whom is made here.
 
 Order of evidence: a `--reference` document is a source by definition; then a story
 on the agency's own site; then a wire dateline (`BEIJING (AP) —`); a credit line (`… contributed to this report`) admits
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .types import Evidence
+from .scoring import match_weight
+from .types import Cleaned, Derivation, Evidence, Match, MatchKind
 
 _AGENCIES = {
     "ap": "AP", "associated press": "AP", "the associated press": "AP",
@@ -96,3 +98,48 @@ def source_rank(evidence: Evidence, date: str | None, is_reference: bool) -> tup
         1 if evidence.credit_lines else 0,
         date or "9999",
     )
+
+
+def origin_levels(docs: Sequence[Cleaned], reference_ids: frozenset[str]) -> list[int]:
+    """How likely each document is an original, as a small integer (0: likeliest): its source rank, dates
+    left out. Candidate generation asks the likeliest sources first."""
+    kinds = [source_rank(d.evidence, None, d.document.id in reference_ids) for d in docs]
+    levels = {kind: i for i, kind in enumerate(sorted(set(kinds)))}
+    return [levels[k] for k in kinds]
+
+
+def by_evidence(x: Cleaned, y: Cleaned, reference_ids: frozenset[str]) -> tuple[Cleaned, Cleaned] | None:
+    """(derived, source) when the evidence tells them apart (reference, agency site, dateline, credit, date);
+    None when it does not, and `by_coverage` decides."""
+    rx = source_rank(x.evidence, x.document.date, x.document.id in reference_ids)
+    ry = source_rank(y.evidence, y.document.date, y.document.id in reference_ids)
+    if rx == ry:
+        return None
+    return (y, x) if rx < ry else (x, y)
+
+
+def by_coverage(x: Cleaned, y: Cleaned, covered_x: float, covered_y: float) -> tuple[Cleaned, Cleaned]:
+    """(derived, source) when no evidence tells: the side more covered by the other took from it (ties by id)."""
+    return (x, y) if (covered_x, y.document.id) >= (covered_y, x.document.id) else (y, x)
+
+
+def assign_sentences(
+    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str]
+) -> dict[int, tuple[str, Match]]:
+    """Each sentence goes to one source: a `--reference` first, then a verbatim match, then the
+    source nearest the origin, then the most certain match.
+
+    Two sites that both copied the wire story match each other too; ranking by
+    evidence sends their sentences to the wire copy rather than to each other. A
+    verbatim copy beats an earlier story that only says something similar, but not a reference,
+    which is a source by definition.
+    """
+    best: dict[int, tuple[tuple, str, Match]] = {}
+    for derivation in derivations:
+        src = sources[derivation.source]
+        rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
+        for match in derivation.matches:
+            key = (rank[0], match.kind is not MatchKind.VERBATIM, rank, -match_weight(match), derivation.source)
+            if match.a not in best or key < best[match.a][0]:
+                best[match.a] = (key, derivation.source, match)
+    return {i: (source, match) for i, (_, source, match) in best.items()}

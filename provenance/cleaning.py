@@ -60,6 +60,10 @@ def clean_batch(
     """Each document cleaned, in order, with the batch's site templates; each page is parsed once.
     `meanwhile`: this process's own work, done as the engine's workers label the blocks (see Engine)."""
     engine = engine or LocalEngine(1)
+    if len(documents) > DOCUMENTS_PER_TASK:  # tasks big enough for the compiled tree walk (trees.py)
+        from .kernels import load
+
+        load()  # before the pools fork (see kernels.py)
     blocks = engine.map(_segment, documents, None, DOCUMENTS_PER_TASK, label="parsing documents")
     segmented = list(zip(documents, blocks))
     templates = template_counts(segmented, settings)

@@ -26,8 +26,8 @@ from .settings import Settings, load_settings
 from .types import Analysis, Result
 from .visible import dumps, visible
 
-# The commands import the rest of the library when they run: scikit-learn and skops alone take 4-5 s
-# to import, which `--help` and a mistyped option should not cost (tests/test_package.py checks it).
+# The commands import the rest of the library when they run, and each only what it needs: `--help` and a
+# mistyped option should cost no import of numba, datasketch or scipy (tests/test_package.py checks it).
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
@@ -41,7 +41,7 @@ eval_app = typer.Typer(help="Measure verdicts against labelled data.", no_args_i
 app.add_typer(eval_app, name="eval")
 
 DEFAULT_DATA = Path("../shared/data")
-_DEPENDENCIES = ("datasketch", "scikit-learn", "skops", "numpy", "numba", "lxml", "beautifulsoup4", "typer", "rich",
+_DEPENDENCIES = ("datasketch", "scikit-learn", "numpy", "numba", "lxml", "beautifulsoup4", "typer", "rich",
                  "fastwarc", "dask", "redis", "lazy_loader")
 
 
@@ -64,7 +64,7 @@ Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write he
 # "\\[": a bracket rich prints, not the start of markup
 Semantic = Annotated[bool, typer.Option("--semantic", help="Also match rewrites by sentence embeddings "
                                                             "(needs: pip install 'provenance\\[semantic]').")]
-ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json/.skops (default: packaged).")]
+ModelDir = Annotated[Optional[Path], typer.Option("--model", help="Folder with boilerplate.json and boilerplate.trees.json (default: packaged).")]
 
 
 def _version(value: bool) -> None:
@@ -325,7 +325,7 @@ def clean(
 ) -> None:
     """Print the article text without site junk (or, with --format jsonl, why each block was kept or dropped)."""
     from . import api
-    from .report import atomic_output
+    from .output import atomic_output
 
     try:
         settings, model = options.settings(), options.boilerplate()
@@ -367,7 +367,7 @@ def filter_(
     """Keep the documents that pass --min-originality and --drop, in input order; the others go to --rejects."""
     from .api import flattened
     from .filtering import Policy, kept_record
-    from .report import atomic_output
+    from .output import atomic_output
     from .report.records import record
 
     try:
@@ -390,7 +390,7 @@ def filter_(
 @model_app.command("train")
 def model_train(
     data: Annotated[Path, typer.Option(help="The labelled datasets (../shared/data).")] = DEFAULT_DATA,
-    out: Annotated[Path, typer.Option(help="Where to write boilerplate.skops/.json.")] = Path("models"),
+    out: Annotated[Path, typer.Option(help="Where to write boilerplate.json and boilerplate.trees.json.")] = Path("models"),
 ) -> None:
     """Train the boilerplate model from the labelled datasets (reproducible: fixed seeds, site split)."""
     from .training import train
@@ -503,7 +503,7 @@ def index_query(location: IndexLocation, paths: Paths, output: Output = None, *,
     from . import api
     from .archive import look_alikes
     from .index import open_index
-    from .report import atomic_output
+    from .output import atomic_output
 
     try:
         settings, model = options.settings(), options.boilerplate()

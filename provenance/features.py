@@ -38,17 +38,35 @@ _CALL_TO_ACTION = re.compile(
     r"get (?:the|our)|don't miss|register|log in|sign in|support|donate)\b", re.I
 )
 
+# Photo captions and credits as news sites print them: "Name/Agency" credits, "(2nd L)" positions, a label
+_CAPTION = re.compile(
+    r"(?:\w/(?:AFP|AP|Reuters|Getty(?: Images)?|EPA|Pool|Xinhua|Bloomberg|Shutterstock|Alamy)\b"
+    r"|\((?:\d(?:st|nd|rd|th) )?(?:[LRC]|left|right|centre|center)\)"
+    r"|^(?:photo|image|picture|file photo|credit)s?\b\s*[:|-]"
+    r"|\b(?:photograph|photo|picture|image)(?:ed)? (?:by|courtesy|credit)\b)", re.I)
+# A line that is only a time, a date, a duration or a count, with at most a label: a player's "0:00", "Updated:"
+_STAMP_ONLY = re.compile(
+    r"^(?:(?:updated|published|posted|modified|last updated|views?|comments?|shares?|duration)\b\s*:?\s*)?"
+    r"[\d\s:/.,()\-–|]*(?:[ap]\.?m\.?)?\s*(?:et|gmt|utc|[a-z]{2,4}t)?\s*$", re.I)
+
 TEXT_FEATURES = (
     "log_words", "log_chars", "mean_word_len", "stopword_ratio", "ends_sentence", "sentence_marks",
     "capitalised_ratio", "digit_ratio", "symbol_ratio", "list_marker", "separators", "ui_ratio", "call_to_action",
+    "caption_like", "stamp_only",
     "position", "is_first", "is_last", "repeats_in_doc", "repeats_in_corpus", "has_time", "has_date",
     "prev_log_words", "next_log_words", "prev_ends_sentence", "next_ends_sentence",
     "window_log_words", "short_run", "relative_length", "long_before", "long_after",
 )
 HTML_FEATURES = (
     "link_density", "log_depth", "is_heading", "is_paragraph", "is_list_item", "is_caption",
-    "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside",
+    "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside", "comment_attrs", "related_attrs",
+    "path_repeats", "path_link_density",
 )
+# Class and id words of reader comments and of related-story and teaser lists, apart from the other negatives:
+# what readability drops by its container's name and a model trained on few comment threads may not learn
+_COMMENT_ATTRS = re.compile(r"comment|disqus|respond|repl(?:y|ies)|discussion|talkback|guestbook", re.I)
+_RELATED_ATTRS = re.compile(r"related|recommend|more-?stor|teaser|promo|trending|popular|also|read-?next|"
+                            r"outbrain|taboola|headlines|widget|sidebar|rail", re.I)
 
 
 def _ascii_class(test: Callable[[str], bool]) -> bytes:
@@ -91,6 +109,8 @@ def _own(text: str) -> tuple[float, ...]:
         len(_SEPARATORS.findall(text)) / max(n, 1),
         sum(map(_UI_WORDS.__contains__, toks)) / n if n else 0.0,
         1.0 if _CALL_TO_ACTION.match(text) else 0.0,
+        1.0 if _CAPTION.search(text) else 0.0,
+        1.0 if _STAMP_ONLY.match(text) else 0.0,
     )
 
 
@@ -150,13 +170,22 @@ def block_features(
     ])
     matrix = np.hstack([own, context.astype(float)])
     if with_html:
-        matrix = np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float)])
+        matrix = np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float), _units(blocks)])
     return matrix
+
+
+def _units(blocks: Sequence[Block]) -> np.ndarray:
+    """For each block, how many blocks of its page share its tag path (log), and their mean link density: a
+    list of teasers or comments repeats one unit, each mostly a link or each short."""
+    paths = Counter(b.tag_path for b in blocks)
+    links: Counter[str] = Counter()
+    for b in blocks:
+        links[b.tag_path] += b.link_chars / max(len(b.text), 1)
+    return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path]] for b in blocks])
 
 
 def _html(block: Block) -> list[float]:
     kind = block.kind
-    path = block.tag_path
     return [
         block.link_chars / max(len(block.text), 1),
         math.log1p(block.depth),
@@ -167,8 +196,15 @@ def _html(block: Block) -> list[float]:
         kind is BlockKind.OTHER,
         block.negative_attrs,
         block.positive_attrs,
-        any(f">{t}" in path for t in ("nav", "footer", "aside", "header", "form")),
+        *_ancestry(block.tag_path, block.attrs),
     ]
+
+
+@lru_cache(maxsize=65536)
+def _ancestry(path: str, attrs: str) -> tuple[bool, int, int]:
+    """Cached: a page's blocks share a few ancestries (counting these per block took a third of cleaning)."""
+    return (any(f">{t}" in path for t in ("nav", "footer", "aside", "header", "form")),
+            len(_COMMENT_ATTRS.findall(attrs)), len(_RELATED_ATTRS.findall(attrs)))
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:

@@ -16,15 +16,15 @@ import numpy as np
 from . import candidates
 from .align import Comparison, DocumentProfile, Vocabulary, align
 from .archive import Fingerprints, archive_sources
-from .attribution import source_rank
+from .attribution import assign_sentences, by_coverage, by_evidence, origin_levels
 from .boilerplate import BoilerplateModel, load_model
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
 from .errors import InputError
 from .index import SignatureIndex
-from .scoring import match_weight, score_document
+from .scoring import score_document
 from .settings import Settings
-from .types import Analysis, Cleaned, Derivation, Document, Match, MatchKind, Passage, Result, Score
+from .types import Analysis, Cleaned, Derivation, Document, Match, Passage, Result, Score
 
 
 class Earlier(Protocol):
@@ -224,7 +224,7 @@ def find_derivations(
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
     order = order[scored[pairs[order, 0]] | scored[pairs[order, 1]]]
     pairs, containment = pairs[order], containment[order]
-    origin = _origin(docs, reference_ids)
+    origin = np.array(origin_levels(docs, reference_ids), dtype=np.int64)
     verify = np.where(is_reference, settings.reference_containment, settings.candidate_verify)
     floor = np.minimum(verify[pairs[:, 0]], verify[pairs[:, 1]])
     pairs = candidates.strongest(pairs, containment, floor, origin, settings.candidates_per_document)
@@ -233,13 +233,6 @@ def find_derivations(
                                  label="aligning pairs"):
         out.setdefault(derivation.document, []).append(derivation)
     return out
-
-
-def _origin(docs: Sequence[Cleaned], reference_ids: frozenset[str]) -> np.ndarray:
-    """How likely each document is an original, as a small integer: its source rank, dates left out."""
-    kinds = [source_rank(d.evidence, None, d.document.id in reference_ids) for d in docs]
-    levels = {kind: i for i, kind in enumerate(sorted(set(kinds)))}
-    return np.array([levels[k] for k in kinds], dtype=np.int64)
 
 
 def _derive(pairs: np.ndarray, corpus: _Corpus) -> list[Derivation]:
@@ -262,38 +255,16 @@ def _derivation(x: Cleaned, y: Cleaned, corpus: _Corpus) -> Derivation | None:
 def _direction(
     x: Cleaned, y: Cleaned, align: _Aligner, reference_ids: frozenset[str]
 ) -> tuple[Cleaned | None, Cleaned, Alignment | None]:
-    """(derived, source, their alignment when already made): by evidence rank, else the side
-    more covered by the other is derived."""
-    rx = source_rank(x.evidence, x.document.date, x.document.id in reference_ids)
-    ry = source_rank(y.evidence, y.document.date, y.document.id in reference_ids)
-    if rx != ry:
-        return ((y, x) if rx < ry else (x, y)) + (None,)
+    """(derived, source, their alignment when already made), as attribution decides: by evidence, else by
+    how much of each side the alignment covers."""
+    ranked = by_evidence(x, y, reference_ids)
+    if ranked is not None:
+        return (*ranked, None)
     aligned = align(x.document.id, y.document.id)
     matches = aligned[0]
     if not matches:
         return None, y, None
     covered_x = sum(x.sentences[m.a].tokens for m in matches) / max(x.content_tokens, 1)
     covered_y = sum(y.sentences[m.b].tokens for m in matches) / max(y.content_tokens, 1)
-    return (x, y, aligned) if (covered_x, y.document.id) >= (covered_y, x.document.id) else (y, x, None)
-
-
-def assign_sentences(
-    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str]
-) -> dict[int, tuple[str, Match]]:
-    """Each sentence goes to one source: a `--reference` first, then a verbatim match, then the
-    source nearest the origin, then the most certain match.
-
-    Two sites that both copied the wire story match each other too; ranking by
-    evidence sends their sentences to the wire copy rather than to each other. A
-    verbatim copy beats an earlier story that only says something similar, but not a reference,
-    which is a source by definition.
-    """
-    best: dict[int, tuple[tuple, str, Match]] = {}
-    for derivation in derivations:
-        src = sources[derivation.source]
-        rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
-        for match in derivation.matches:
-            key = (rank[0], match.kind is not MatchKind.VERBATIM, rank, -match_weight(match), derivation.source)
-            if match.a not in best or key < best[match.a][0]:
-                best[match.a] = (key, derivation.source, match)
-    return {i: (source, match) for i, (_, source, match) in best.items()}
+    derived, source = by_coverage(x, y, covered_x, covered_y)
+    return derived, source, aligned if derived is x else None

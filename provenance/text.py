@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from pathlib import Path
 
 _QUOTES = tuple({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -76,7 +76,21 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (the Glasgow IR group's list), read from the one module of
+    scikit-learn that holds them: importing scikit-learn for a word list took over a second, which a
+    one-page `clean` should not pay."""
+    package = importlib.util.find_spec("sklearn")
+    assert package is not None and package.origin is not None, "scikit-learn is a dependency"
+    spec = importlib.util.spec_from_file_location(
+        "provenance._stop_words", Path(package.origin).parent / "feature_extraction" / "_stop_words.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
+STOPWORDS = _english_stop_words() | frozenset(
     # German, French and Spanish function words: the training pages are multilingual.
     "der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als "
     "wie bei nach aus wird werden hat haben sind war wurde es im zum zur dass oder aber "

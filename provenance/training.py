@@ -6,7 +6,6 @@ seeded, so the same data gives the same model and the same model-card numbers.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import zlib
@@ -17,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import skops.io as sio
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .blocks import text_blocks
-from .boilerplate import MODEL_NAME, TRUSTED_TYPES, BoilerplateModel
+from .boilerplate import BoilerplateModel
 from .features import HTML_FEATURES, TEXT_FEATURES, block_features
 from .labelling import CONTENT_SHARE, DATASETS, JUNK_SHARE, Page, read_pages
 from .text import words
+from .trees import Trees
 
 EVAL_SHARE = 0.2
 
@@ -114,7 +113,7 @@ def evaluate(model: BoilerplateModel, items: Sequence[Featurised], threshold: fl
         if item.page.truth is None or not item.page.blocks:
             continue
         for mode in ("html", "text"):
-            probabilities = model.classifiers[mode].predict_proba(getattr(item, mode))[:, 1]
+            probabilities = model.classifiers[mode].probability(getattr(item, mode))
             kept = " ".join(b.text for b, p in zip(item.page.blocks, probabilities) if p >= threshold)
             scores[item.page.dataset][mode].append(word_prf(kept, item.page.truth))
     report: dict[str, dict[str, float]] = {}
@@ -134,18 +133,15 @@ def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> 
     classifiers = fit(train_items)
     meta = {
         "features": {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)},
-        "trusted_types": list(TRUSTED_TYPES),
         "split": {"rule": f"crc32(site) % 1000 < {int(EVAL_SHARE * 1000)} is evaluation",
                   "train_pages": len(train_items), "eval_pages": len(eval_items),
                   "train_sites": len({i.page.site for i in train_items}),
                   "eval_sites": len({i.page.site for i in eval_items})},
         "datasets": list(datasets),
     }
-    model = BoilerplateModel(classifiers, meta)
+    model = BoilerplateModel({mode: Trees.from_classifier(c) for mode, c in classifiers.items()}, meta)
     meta["metrics"] = evaluate(model, eval_items)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sio.dump(classifiers, out_dir / f"{MODEL_NAME}.skops")
-    (out_dir / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    model.save(out_dir)
     (out_dir / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
     return meta
 
@@ -164,8 +160,9 @@ def model_card(meta: dict) -> str:
     return f"""# Boilerplate model card
 
 Two scikit-learn `HistGradientBoostingClassifier`s of one configuration, one for HTML blocks and one for
-lines of plain text that lost their markup. Saved with skops (`boilerplate.skops`, loaded with a trusted-types
-list, never unpickled) beside `boilerplate.json` (features, split, metrics). Made by `make model`.
+lines of plain text that lost their markup. Their trees are saved as arrays of JSON numbers
+(`boilerplate.trees.json`: nothing to unpickle, nothing to run) beside `boilerplate.json` (features, split,
+metrics), and provenance predicts with them itself (a test holds it equal to scikit-learn). Made by `make model`.
 
 ## Data
 {", ".join(meta["datasets"])} from `../shared/data` (see each README there; none of it ships here).

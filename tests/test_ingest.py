@@ -89,7 +89,8 @@ def write_warc(path, records: list[bytes], truncate: int = 0) -> None:
     path.write_bytes(data[:len(data) - truncate])
 
 
-ARTICLE = b"<html><body><article><p>The council voted on Tuesday to close the old bridge.</p></article></body></html>"
+ARTICLE = (b"<html><body><article><p>The council voted on Tuesday to close the old bridge. Residents said they "
+           b"would appeal, and the mayor promised a new crossing by 2027.</p></article></body></html>")
 
 
 def test_warc_yields_html_responses_with_their_urls(tmp_path):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from .conftest import ROOT
+from .seed_truth import PARTIAL
 
 
 def test_installed_wheel_finds_its_model_and_scores_the_seeds(tmp_path, seeds):
@@ -42,8 +43,8 @@ def test_every_public_name_resolves_and_says_what_it_is_for():
 
 # The layers of docs/design.md, lowest first; a module may import only from its own layer's package or below.
 LAYERS = [
-    {"types", "text", "settings", "errors", "visible", "arrays", "threads"},
-    {"signatures", "kernels", "features"},
+    {"types", "text", "settings", "errors", "visible", "arrays", "threads", "output"},
+    {"signatures", "kernels", "features", "trees"},
     {"index", "ingest", "engine", "blocks", "boilerplate", "reuse", "semantic"},
     {"cleaning", "align", "candidates", "attribution", "scoring", "labelling", "training", "reuse_training"},
     {"pipeline", "archive"},
@@ -86,14 +87,24 @@ def test_layers_point_one_way_and_nothing_imports_in_a_cycle():
 
 
 # imports within one layer: each one way, so none makes a cycle
-SIDEWAYS = [("__main__", "cli"), ("cleaning", "attribution"), ("settings", "errors"), ("filtering", "report"), ("pipeline", "archive"), ("reuse", "boilerplate"),
+SIDEWAYS = [("__main__", "cli"), ("attribution", "scoring"), ("cleaning", "attribution"), ("settings", "errors"), ("trees", "kernels"), ("filtering", "report"), ("pipeline", "archive"), ("reuse", "boilerplate"),
             ("reuse_training", "align"), ("training", "labelling"), ("types", "settings")]
 
 
-def test_help_does_not_import_the_model_stack():
-    """`provenance --help` answers at once: scikit-learn, skops, numba and datasketch load when a command runs."""
-    code = ("import sys\nfrom typer.testing import CliRunner\nfrom provenance.cli import app\n"
-            "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
-            "print(sorted(m for m in ('sklearn', 'skops', 'numba', 'datasketch', 'scipy') if m in sys.modules))")
+def _imported_by(args: list[str]) -> list[str]:
+    """Which of the heavy modules `provenance ARGS` imports, run in a fresh interpreter."""
+    code = ("import json, sys\nfrom typer.testing import CliRunner\nfrom provenance.cli import app\n"
+            f"assert CliRunner().invoke(app, {args!r}).exit_code == 0\n"
+            "print(json.dumps([m for m in ('sklearn', 'numba', 'datasketch', 'scipy') if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    assert out.strip() == "[]"
+    return json.loads(out)
+
+
+def test_help_does_not_import_the_model_stack():
+    """`provenance --help` answers at once: numba, scikit-learn and datasketch load when a command runs."""
+    assert _imported_by(["--help"]) == []
+
+
+def test_cleaning_one_page_imports_neither_scikit_learn_nor_numba():
+    """A pipeline calling `provenance clean FILE` once a page pays the start-up every time (issue #30)."""
+    assert _imported_by(["clean", str(ROOT / "seeds" / PARTIAL)]) == []

@@ -6,8 +6,6 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from bs4.dammit import UnicodeDammit
-
 from ..errors import InputError
 from ..types import Document
 
@@ -49,6 +47,8 @@ def document_from_bytes(
             return InputError(doc_id, f"not valid {bom} after its byte-order mark (byte {exc.start})")
         if not is_html:
             return InputError(doc_id, f"not valid UTF-8 (byte {exc.start}): re-encode the file as UTF-8")
+        from bs4.dammit import UnicodeDammit  # here: bs4 takes a tenth of a second to import, and most pages are UTF-8
+
         text = UnicodeDammit(data, is_html=True).unicode_markup
         if text is None:
             return InputError(doc_id, "cannot detect the character encoding")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..output import atomic_output
 from ..types import Analysis, Result
 from ..visible import dumps
 from .html import write_html
@@ -24,26 +21,6 @@ FORMATS: dict[str, Callable[[Iterable[Result], TextIO], None]] = {
     "jsonl": write_jsonl,
     "csv": write_csv,
 }
-
-
-@contextmanager
-def atomic_output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file renamed over `path` only once everything is written."""
-    if path is None:
-        yield sys.stdout
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 REPORT_FORMATS: dict[str, Callable[[dict[str, Any], TextIO], None]] = {
