@@ -188,9 +188,11 @@ class DaskEngine(Engine):
         if not parts:
             _now(meanwhile)
             return []
-        [shared_future] = self.client.scatter([shared], broadcast=True)  # one object, even when it is a list
-        futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts), shared=shared_future,
-                                  pure=False)
+        # hash=False: keys of their own, not of the content. Two maps in a row of equal data (a window's look-up
+        # and its derivations, with nothing stored yet) got one key, and the first one's release lost the second's.
+        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)  # one object, even a list
+        futures = self.client.map(_call, [task] * len(parts), self.client.scatter(parts, hash=False),
+                                  shared=shared_future, pure=False)
         _now(meanwhile)
         return self._collected(((len(p), f.result()) for p, f in zip(parts, futures)), len(items), label)
 

@@ -28,10 +28,10 @@ from .types import Analysis, Cleaned, Derivation, Document, Match, Passage, Resu
 
 
 class Earlier(Protocol):
-    """Documents scored before this batch (windows.EarlierWindows): a store to look them up in, and each
-    one found as it was cleaned then."""
+    """Documents scored before this batch (windows.EarlierWindows): which of them each document likely
+    shares text with, and each one found as it was cleaned then."""
 
-    index: SignatureIndex
+    def sources(self, batch: Sequence[Cleaned], fingerprints: Fingerprints, engine: Engine) -> dict[str, list[str]]: ...
 
     def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]: ...
 
@@ -77,10 +77,10 @@ def analyse(
     archived: set[str] = set()
     earlier_ids: set[str] = set()
     if index is not None:
-        archived = _fetch(index, scored, cleaned, links, fingerprints, engine,
+        archived = _fetch(archive_sources(index, scored, settings, fingerprints, engine), cleaned, links,
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
-        earlier_ids = _fetch(earlier.index, scored, cleaned, links, fingerprints, engine,
+        earlier_ids = _fetch(earlier.sources(scored, fingerprints, engine), cleaned, links,
                              lambda ids: earlier.cleaned(ids, fingerprints))
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids
@@ -100,12 +100,11 @@ def analyse(
 
 
 def _fetch(
-    store: SignatureIndex, scored: Sequence[Cleaned], cleaned: dict[str, Cleaned], links: dict[str, list[str]],
-    fingerprints: Fingerprints, engine: Engine, load: Callable[[list[str]], list[Cleaned]],
+    found: dict[str, list[str]], cleaned: dict[str, Cleaned], links: dict[str, list[str]],
+    load: Callable[[list[str]], list[Cleaned]],
 ) -> set[str]:
-    """Adds to `cleaned` the store's candidates of the scored documents (loaded cleaned by `load`) and
+    """Adds to `cleaned` a store's candidates `found` for the scored documents (loaded cleaned by `load`) and
     to `links` which document found which; returns the ids it added."""
-    found = archive_sources(store, scored, fingerprints.settings, fingerprints, engine)
     fetched = {c.document.id: c for c in load(sorted({i for ids in found.values() for i in ids} - cleaned.keys()))}
     cleaned.update(fetched)
     for doc, ids in found.items():
