@@ -15,6 +15,7 @@ from itertools import islice
 import numpy as np
 from datasketch import LeanMinHash
 
+from . import candidates
 from .arrays import split_groups
 from .boilerplate import BoilerplateModel
 from .cleaning import clean_batch
@@ -75,8 +76,8 @@ def entries(
     documents: Sequence[Document], model: BoilerplateModel, settings: Settings, engine: Engine | None = None
 ) -> Iterator[Entry]:
     cleaned = clean_batch(documents, model, settings, engine)
-    for c, minhash in zip(cleaned, Fingerprints(settings)(cleaned, engine)[0]):
-        yield Entry(c.document, minhash)
+    for c, minhash, shingles in zip(cleaned, *Fingerprints(settings)(cleaned, engine)):
+        yield Entry(c.document, minhash, shingles)
 
 
 @dataclass
@@ -122,26 +123,70 @@ def archive_sources(
     index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings, fingerprints: Fingerprints | None = None,
     engine: Engine | None = None,
 ) -> dict[str, list[str]]:
-    """For each document of the batch, the indexed documents likely to share text with it (not the batch's own).
-
-    A candidate must reach `index_threshold` in Jaccard or `candidate_verify` in containment, both
-    estimated from the two signatures, not just share a band: with one-row bands, same-topic news
-    shares one by chance. Only the BUCKET sharing the most bands are estimated, which bounds the work
-    a document costs; their signatures are read BATCH documents at a time, not one by one. Each
-    document takes its `index_candidates` most contained (to one decimal, then in query order), so
-    what a batch pulls from a large archive grows with the batch, not with the archive. The look-ups run on `engine`'s workers when
-    they are on this machine, each opening the store for itself; the signatures are made once, on `engine`.
-    """
+    """For each document of the batch, the indexed documents likely to share text with it (not the batch's own),
+    at most `index_candidates`, the most contained first: among the index's last `exact_horizon` documents,
+    exactly, by the shingle product a batch runs on itself; among older ones, by LSH (`_lsh_sources`), which
+    at 128 permutations missed a quarter of the pairs at containment 0.15 (benchmarks/candidate_recall.md)."""
     fingerprints = fingerprints or Fingerprints(settings)
+    engine = engine or LocalEngine(1)
+    own = frozenset(c.document.id for c in batch)
+    recent = index.recent(settings.exact_horizon + 1)
+    checked = recent[:settings.exact_horizon]
+    found = _most_contained(batch, [(i, s) for i, s in checked if i not in own], fingerprints, engine, settings)
+    if len(recent) > settings.exact_horizon:  # documents older than the horizon
+        seen = {doc_id for doc_id, _ in checked}
+        for doc, ids in _lsh_sources(index, batch, settings, fingerprints, engine).items():
+            found[doc] += [i for i in ids if i not in seen]
+    return found
+
+
+def _lsh_sources(
+    index: SignatureIndex, batch: Sequence[Cleaned], settings: Settings, fingerprints: Fingerprints, engine: Engine,
+) -> dict[str, list[str]]:
+    """`archive_sources` by LSH. A candidate must reach `index_threshold` in Jaccard or `candidate_verify` in
+    containment, both estimated from the two signatures, not just share a band: with one-row bands, same-topic
+    news shares one by chance. Only the BUCKET sharing the most bands are estimated, which bounds the work a
+    document costs; their signatures are read BATCH documents at a time, not one by one. Each document takes its
+    `index_candidates` most contained (to one decimal, then in query order), so what a batch pulls from a large
+    archive grows with the batch, not with the archive. The look-ups run on `engine`'s workers when they are on
+    this machine, each opening the store for itself; the signatures are made once, on `engine`.
+    """
     matrix = stacked(fingerprints(batch, engine)[0], settings.num_perm)
     lookup = _Lookup(index, frozenset(c.document.id for c in batch), settings)
-    runner = engine if engine is not None and engine.local else LocalEngine(1)
+    runner = engine if engine.local else LocalEngine(1)
     # imported here, not at the top: numba is only for the commands that compare documents
     from .kernels import load
 
     load()  # before the pools fork (see kernels.py)
     chosen = runner.map(_look_up, matrix, lookup, BATCH)
     return {cleaned.document.id: ids for cleaned, ids in zip(batch, chosen)}
+
+
+def _most_contained(
+    batch: Sequence[Cleaned], stored: Sequence[tuple[str, np.ndarray]], fingerprints: Fingerprints, engine: Engine,
+    settings: Settings,
+) -> dict[str, list[str]]:
+    """For each document of `batch`, the `stored` (id, shingle set) at `candidate_containment` with it, the
+    most contained first (to one decimal, then the earliest stored), at most `index_candidates` (0: all)."""
+    found: dict[str, list[str]] = {c.document.id: [] for c in batch}
+    if not stored:  # the first window: nothing to multiply with
+        return found
+    sets = [*fingerprints(batch, engine)[1], *(shingles for _, shingles in stored)]
+    shingles = candidates.Shingles.of(sets)
+    incidence = candidates.Incidence.of(shingles, np.arange(len(sets)), settings.candidate_containment)
+    parts = engine.map(candidates.overlapping, np.arange(len(batch)), incidence, candidates.ROWS_PER_TASK)
+    pairs = np.concatenate([np.zeros((0, 2), np.int64), *(p for p, _ in parts)])
+    shares = np.concatenate([np.zeros(0, np.float32), *(c for _, c in parts)])
+    across = pairs[:, 1] >= len(batch)  # a batch document (first) and a stored one; the batch's own pairs are its own
+    pairs, shares = pairs[across], shares[across]
+    order = np.lexsort((-pairs[:, 1], -np.rint(shares * 10), pairs[:, 0]))  # `stored` is newest first
+    document, partner = pairs[order, 0], pairs[order, 1] - len(batch)
+    if settings.index_candidates:
+        kept = np.arange(len(document)) - np.searchsorted(document, document) < settings.index_candidates
+        document, partner = document[kept], partner[kept]
+    for k, j in zip(document.tolist(), partner.tolist()):
+        found[batch[k].document.id].append(stored[j][0])
+    return found
 
 
 class _Lookup:

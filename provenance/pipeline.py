@@ -28,10 +28,10 @@ from .types import Analysis, Cleaned, Derivation, Document, Match, Passage, Resu
 
 
 class Earlier(Protocol):
-    """Documents scored before this batch (windows.EarlierWindows): which of them each document likely
-    shares text with, and each one found as it was cleaned then."""
+    """Documents scored before this batch (windows.EarlierWindows): a store to look them up in, and each
+    one found as it was cleaned then."""
 
-    def sources(self, batch: Sequence[Cleaned], fingerprints: Fingerprints, engine: Engine) -> dict[str, list[str]]: ...
+    index: SignatureIndex
 
     def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]: ...
 
@@ -80,7 +80,7 @@ def analyse(
         archived = _fetch(archive_sources(index, scored, settings, fingerprints, engine), cleaned, links,
                           lambda ids: clean_batch(index.documents(ids), model, settings, engine))
     if earlier is not None:
-        earlier_ids = _fetch(earlier.sources(scored, fingerprints, engine), cleaned, links,
+        earlier_ids = _fetch(archive_sources(earlier.index, scored, settings, fingerprints, engine), cleaned, links,
                              lambda ids: earlier.cleaned(ids, fingerprints))
     reference_ids = frozenset({r.id for r in refs} | archived)
     settled = reference_ids | earlier_ids

@@ -22,10 +22,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-import numpy as np
-
-from . import candidates
-from .archive import Fingerprints, archive_sources
+from .archive import Fingerprints
 from .boilerplate import BoilerplateModel, load_model
 from .engine import Engine
 from .errors import InputError
@@ -41,9 +38,9 @@ log = logging.getLogger(__name__)
 
 class EarlierWindows:
     """The documents of the windows already scored, in a folder of two SQLite files: the index (LSH
-    bands and signatures, a document's id and location), and each document as it was cleaned
-    (metadata, text, sentence spans, evidence; no blocks) with its shingle set, so a source drawn back
-    is neither cleaned nor hashed again. The index file is an index like any other; what only a stream
+    bands, signatures and shingle sets, a document's id and location), and each document as it was
+    cleaned (metadata, text, sentence spans, evidence; no blocks), so a source drawn back is neither
+    cleaned nor hashed again. The index file is an index like any other; what only a stream
     needs stays in a file of its own. The store is not durable: it is deleted at the end of the run,
     and a crash ends the run."""
 
@@ -52,72 +49,30 @@ class EarlierWindows:
         folder.mkdir(parents=True, exist_ok=True)
         self.index = SqliteIndex(folder / "index.sqlite", Bands.for_settings(settings), create=True, durable=False)
         self.kept = connect(folder / "cleaned.sqlite", durable=False)
-        self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL, "
-                          "shingles BLOB NOT NULL)")
+        self.kept.execute("CREATE TABLE IF NOT EXISTS cleaned (id TEXT PRIMARY KEY, cleaned BLOB NOT NULL)")
         self.recent: dict[str, Cleaned] = {}  # the last window's sources: most are the next one's too
 
     def add(self, done: Sequence[Cleaned], fingerprints: Fingerprints) -> None:
         signatures, sets = fingerprints(done)
-        self.index.add(Entry(Document(c.document.id, c.document.location), m) for c, m in zip(done, signatures))
+        self.index.add(Entry(Document(c.document.id, c.document.location), m, s)
+                       for c, m, s in zip(done, signatures, sets))
         with transaction(self.kept):
-            self.kept.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?, ?)",
-                                  ((c.document.id, _encode(c), s.tobytes()) for c, s in zip(done, sets)))
-
-    def sources(self, batch: Sequence[Cleaned], fingerprints: Fingerprints, engine: Engine) -> dict[str, list[str]]:
-        """For each document of `batch`, the stored documents likely to share text with it, its
-        `index_candidates` most contained first: the last `exact_horizon` stored found exactly, by the
-        shingle product a window runs on itself, and only those before them by the index's LSH, which at
-        128 permutations missed a quarter of the pairs at containment 0.15 (benchmarks/candidate_recall.md)."""
-        horizon = self.settings.exact_horizon
-        recent = self.kept.execute("SELECT id, shingles FROM cleaned ORDER BY rowid DESC LIMIT ?",
-                                   (horizon + 1,)).fetchall()
-        found = _most_contained(batch, recent[:horizon], fingerprints, engine, self.settings)
-        if len(recent) > horizon:  # documents older than the horizon
-            checked = {doc_id for doc_id, _ in recent[:horizon]}
-            for doc, ids in archive_sources(self.index, batch, self.settings, fingerprints, engine).items():
-                found[doc] += [i for i in ids if i not in checked]
-        return found
+            self.kept.executemany("INSERT OR IGNORE INTO cleaned VALUES (?, ?)",
+                                  ((c.document.id, _encode(c)) for c in done))
 
     def cleaned(self, ids: Sequence[str], fingerprints: Fingerprints) -> list[Cleaned]:
         """The documents of `ids` the store has, in order; `fingerprints` gets those of the ones read back."""
-        rows = {i: row for i, *row in select_in(self.kept, "SELECT id, cleaned, shingles FROM cleaned WHERE id IN",
-                                                 [i for i in ids if i not in self.recent])}
-        read = {i: _decode(cleaned) for i, (cleaned, _) in rows.items()}
+        rows = dict(select_in(self.kept, "SELECT id, cleaned FROM cleaned WHERE id IN",
+                              [i for i in ids if i not in self.recent]))
+        read = {i: _decode(cleaned) for i, cleaned in rows.items()}
         fingerprints.keep(list(read.values()), minhashes(self.index.hashvalues(list(read))),
-                          [np.frombuffer(shingles, dtype=np.uint32) for _, shingles in rows.values()])
+                          self.index.shingles(list(read)))
         self.recent = {i: self.recent[i] if i in self.recent else read[i] for i in ids if i in self.recent or i in read}
         return list(self.recent.values())
 
     def close(self) -> None:
         self.index.close()
         self.kept.close()
-
-
-def _most_contained(
-    batch: Sequence[Cleaned], stored: Sequence[tuple[str, bytes]], fingerprints: Fingerprints, engine: Engine,
-    settings: Settings,
-) -> dict[str, list[str]]:
-    """For each document of `batch`, the `stored` (id, shingle set) at `candidate_containment` with it, the
-    most contained first (to one decimal, then the earliest stored), at most `index_candidates` (0: all)."""
-    found: dict[str, list[str]] = {c.document.id: [] for c in batch}
-    if not stored:  # the first window: nothing to multiply with
-        return found
-    sets = [*fingerprints(batch, engine)[1], *(np.frombuffer(shingles, dtype=np.uint32) for _, shingles in stored)]
-    shingles = candidates.Shingles.of(sets)
-    incidence = candidates.Incidence.of(shingles, np.arange(len(sets)), settings.candidate_containment)
-    parts = engine.map(candidates.overlapping, np.arange(len(batch)), incidence, candidates.ROWS_PER_TASK)
-    pairs = np.concatenate([np.zeros((0, 2), np.int64), *(p for p, _ in parts)])
-    shares = np.concatenate([np.zeros(0, np.float32), *(c for _, c in parts)])
-    across = pairs[:, 1] >= len(batch)  # a batch document (first) and a stored one; the batch's own pairs are its own
-    pairs, shares = pairs[across], shares[across]
-    order = np.lexsort((-pairs[:, 1], -np.rint(shares * 10), pairs[:, 0]))  # `stored` is newest first
-    document, partner = pairs[order, 0], pairs[order, 1] - len(batch)
-    if settings.index_candidates:
-        kept = np.arange(len(document)) - np.searchsorted(document, document) < settings.index_candidates
-        document, partner = document[kept], partner[kept]
-    for k, j in zip(document.tolist(), partner.tolist()):
-        found[batch[k].document.id].append(stored[j][0])
-    return found
 
 
 def _encode(cleaned: Cleaned) -> bytes:

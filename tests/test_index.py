@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from provenance.archive import Fingerprints, archive_sources
 from provenance.arrays import split_groups
 from provenance.cli import app
 from provenance.engine import LocalEngine
-from provenance.index import BATCH, BUCKET, Entry, SignatureIndex, jaccard, open_index, ranked
+from provenance.index import BATCH, BUCKET, Entry, IndexStoreError, SignatureIndex, jaccard, open_index, ranked
 from provenance.kernels import most_shared
 from provenance.settings import Settings
 from provenance.signatures import SCHEME, SEED, stacked
@@ -162,8 +163,8 @@ def test_sqlite_queries_together_as_alone(tmp_path):
 
 def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
     index = open_index(str(tmp_path / "twice.idx"), Settings(), "c")
-    first = Entry(Document("a", "first"), _minhash(range(100)))
-    second = Entry(Document("a", "second"), _minhash(range(500, 600)))
+    first = _entry(Document("a", "first"), range(100))
+    second = _entry(Document("a", "second"), range(500, 600))
     assert index.add([first, second]) == 1 and index.add([second]) == 0
     assert index.documents(["a"])[0].location == "first"
     assert _query(index, [_minhash(range(100)), _minhash(range(500, 600))]) == [["a"], []]
@@ -173,7 +174,7 @@ def test_an_id_added_twice_is_stored_once_as_first_given(tmp_path):
 def _queried_together_as_alone(location: str) -> None:
     """A batch of queries is answered per signature as each alone, unrelated ones and repeats among them."""
     index = open_index(location, Settings(), "c")
-    index.add([Entry(Document(f"d{start}", "-"), _minhash(range(start, start + 100))) for start in range(0, 400, 20)])
+    index.add([_entry(Document(f"d{start}", "-"), range(start, start + 100)) for start in range(0, 400, 20)])
     asked = [_minhash(range(start, start + 100)) for start in (30, 5000, 150, 30, 390)]
     together = _query(index, asked)
     assert together == [_query(index, [minhash])[0] for minhash in asked]
@@ -186,6 +187,10 @@ def _query(index: SignatureIndex, minhashes: list[LeanMinHash]) -> list[list[str
     return index.query(stacked(minhashes, Settings().num_perm))
 
 
+def _entry(document: Document, words: range) -> Entry:
+    return Entry(document, _minhash(words), np.array(words, dtype=np.uint32))
+
+
 def _minhash(words: range) -> LeanMinHash:
     minhash = MinHash(num_perm=Settings().num_perm)
     minhash.update_batch([f"w{i}".encode() for i in words])
@@ -194,8 +199,8 @@ def _minhash(words: range) -> LeanMinHash:
 
 def test_query_puts_most_shared_bands_first_and_reads_the_earliest_of_a_full_bucket(tmp_path):
     index = open_index(str(tmp_path / "ranked.idx"), Settings(), "c")
-    index.add([Entry(Document("half", "-"), _minhash(range(50, 150)))])
-    index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(BUCKET + 20)])
+    index.add([_entry(Document("half", "-"), range(50, 150))])
+    index.add([_entry(Document(f"copy{i:03d}", "-"), range(100)) for i in range(BUCKET + 20)])
     [found] = _query(index, [_minhash(range(100))])
     assert found[:BUCKET] == [f"copy{i:03d}" for i in range(BUCKET)]  # all bands shared; the later copies unread
     assert found[BUCKET:] == ["half"]  # added first, but shares fewer bands
@@ -220,11 +225,11 @@ def test_the_sqlite_query_kernel_ranks_as_ranked_does(questions, excluded, limit
 def test_a_query_leaves_out_what_it_is_told_and_stops_at_its_limit(tmp_path, request, store):
     location = request.getfixturevalue("redis_url") if store == "redis" else str(tmp_path / "limited.idx")
     index = open_index(location, Settings(), "c")
-    index.add([Entry(Document(f"copy{i:03d}", "-"), _minhash(range(100))) for i in range(10)])
+    index.add([_entry(Document(f"copy{i:03d}", "-"), range(100)) for i in range(10)])
     asked = stacked([_minhash(range(100))], Settings().num_perm)
     [everything] = index.query(asked)
     assert sorted(everything) == [f"copy{i:03d}" for i in range(10)]
-    index.add([Entry(Document("other", "-"), _minhash(range(500, 600)))])
+    index.add([_entry(Document("other", "-"), range(500, 600))])
     [some] = index.query(asked, 3, {"copy001", "nowhere"})
     assert some == [i for i in everything if i != "copy001"][:3]
     again = open_index(location, Settings())  # nothing read before: what a query keeps must be the same
@@ -241,7 +246,7 @@ def _cleaned(doc_id: str, words: range) -> Cleaned:
 
 @pytest.mark.parametrize("candidates", [0, 1, 3])
 def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, candidates):
-    settings = Settings(index_candidates=candidates)
+    settings = Settings(index_candidates=candidates, exact_horizon=0)  # the LSH look-up (_lsh_sources) alone
     rng = random.Random(3)
     archived = [_cleaned(f"a{n:02d}", range(start, start + rng.randrange(60, 140)))
                 for n, start in enumerate(rng.sample(range(0, 600, 7), 40))]
@@ -249,7 +254,7 @@ def test_archive_sources_takes_the_most_similar_as_its_docstring_says(tmp_path, 
     archived.append(_cleaned("b3", range(120, 220)))  # one of the batch's own, indexed before: never its source
     fingerprints = Fingerprints(settings)
     index = open_index(str(tmp_path / "archive.idx"), settings, "c")
-    index.add(Entry(c.document, m) for c, m in zip(archived, fingerprints(archived)[0]))
+    index.add(Entry(c.document, m, s) for c, m, s in zip(archived, *fingerprints(archived)))
     found = archive_sources(index, batch, settings, fingerprints)
     plainly = {}
     for cleaned, minhash in zip(batch, fingerprints(batch)[0]):
@@ -283,13 +288,15 @@ def _same_on_workers(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
     archived = [_cleaned(f"a{n}", range(start, start + 100)) for n, start in enumerate(range(0, 900, 30))]
     batch = [_cleaned(f"b{n}", range(start + 5, start + 105)) for n, start in enumerate(range(0, 900, 45))]
     index = open_index(location, settings, "c")
-    index.add(Entry(c.document, m) for c, m in zip(archived, Fingerprints(settings)(archived)[0]))
-    here = archive_sources(index, batch, settings)
+    index.add(Entry(c.document, m, s) for c, m, s in zip(archived, *Fingerprints(settings)(archived)))
     monkeypatch.setattr("provenance.archive.BATCH", 3)  # several tasks, so the pool runs
-    with LocalEngine(2) as engine:
-        assert archive_sources(index, batch, settings, engine=engine) == here
-    assert sum(map(len, here.values())) > len(batch)
-    index.add(Entry(c.document, m) for c, m in zip(batch, Fingerprints(settings)(batch)[0]))  # still writable
+    monkeypatch.setattr("provenance.candidates.ROWS_PER_TASK", 3)
+    for chosen in (settings, settings.with_overrides(exact_horizon=0)):  # exact, and LSH alone
+        here = archive_sources(index, batch, chosen)
+        with LocalEngine(2) as engine:
+            assert archive_sources(index, batch, chosen, engine=engine) == here
+        assert sum(map(len, here.values())) > len(batch)
+    index.add(Entry(c.document, m, s) for c, m, s in zip(batch, *Fingerprints(settings)(batch)))  # still writable
     assert "b0" in index
     index.close()
 
@@ -300,3 +307,52 @@ def test_jaccard_of_many_signatures_is_datasketchs_one_by_one():
     matrix = np.stack([other.hashvalues for other in others])
     assert jaccard(query, matrix) == [query.jaccard(other) for other in others]
     assert jaccard(query, matrix[:0]) == []
+
+
+def _article(doc_id: str, sentences: list[str]) -> Cleaned:
+    text = "\n".join(sentences)
+    starts = np.cumsum([0] + [len(s) + 1 for s in sentences[:-1]]).tolist()
+    spans = tuple(Sentence(i, start, start + len(s), s, len(s.split()))
+                  for i, (start, s) in enumerate(zip(starts, sentences)))
+    return Cleaned(Document(doc_id, doc_id), (), text, spans, Evidence(None, None, (), (), False))
+
+
+def _looked_up_exactly(location: str) -> None:
+    """A quarter of a document taken from a long indexed one (a Jaccard LSH at 128 permutations can miss it) is
+    found by its exact containment among the newest `exact_horizon`, as within a batch; `index_candidates` keeps
+    the most contained; past the horizon only LSH looks, and the long one is missed."""
+    rng = random.Random(0)
+    words = [f"w{n}" for n in range(4000)]
+    own = [[" ".join(rng.choices(words, k=12)) + "." for _ in range(40)] for _ in range(4)]
+    long_source = _article("long", own[0] + [" ".join(rng.choices(words, k=12)) + "." for _ in range(800)])
+    close_source = _article("close", own[1][:20] + own[0][:10])
+    batch = [_article("later", own[0][:10] + own[1][:20] + own[3][:10])]
+    settings = Settings()
+    index = open_index(location, settings, "c")
+    stored = [long_source, close_source, _article("unrelated", own[2])]
+    index.add(Entry(c.document, m, s) for c, m, s in zip(stored, *Fingerprints(settings)(stored)))
+    assert [doc_id for doc_id, _ in index.recent(2)] == ["unrelated", "close"]
+    look_up = partial(archive_sources, index, batch, fingerprints=Fingerprints(settings), engine=LocalEngine(1))
+    assert look_up(settings) == {"later": ["close", "long"]}
+    assert look_up(settings.with_overrides(index_candidates=1)) == {"later": ["close"]}
+    assert look_up(settings.with_overrides(exact_horizon=1)) == {"later": ["close"]}  # close by LSH; long missed
+    assert look_up(settings.with_overrides(exact_horizon=0)) == look_up(settings.with_overrides(exact_horizon=1))
+    index.close()
+
+
+def test_sqlite_index_is_looked_up_exactly_among_its_newest(tmp_path):
+    _looked_up_exactly(str(tmp_path / "exact.idx"))
+
+
+def test_redis_index_is_looked_up_exactly_among_its_newest(redis_url):
+    _looked_up_exactly(redis_url.rsplit("/", 1)[0] + "/1")  # a database of its own
+
+
+def test_an_index_without_shingle_sets_is_refused_with_how_to_rebuild_it(tmp_path):
+    path = tmp_path / "old.idx"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+                         "CREATE TABLE documents (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+                         "signature BLOB NOT NULL, document BLOB NOT NULL);")
+    with pytest.raises(IndexStoreError, match="older provenance"):
+        open_index(str(path), Settings(), "r")

@@ -236,29 +236,3 @@ def test_a_stored_document_reads_back_as_it_was_cleaned(text, spans, title, cred
     cleaned = Cleaned(document, (), text, sentences, evidence)
     assert _decode(_encode(cleaned)) == cleaned
 
-
-def _article(doc_id: str, sentences: list[str]) -> Cleaned:
-    text = "\n".join(sentences)
-    starts = np.cumsum([0] + [len(s) + 1 for s in sentences[:-1]]).tolist()
-    spans = tuple(Sentence(i, start, start + len(s), s, len(s.split())) for i, (start, s) in enumerate(zip(starts, sentences)))
-    return Cleaned(Document(doc_id, doc_id), (), text, spans, Evidence(None, None, (), (), False))
-
-
-def test_earlier_windows_are_looked_up_exactly_most_contained_first(tmp_path):
-    """A quarter of a document taken from a long earlier one (a Jaccard LSH at 128 permutations can miss it) is
-    found by its exact containment, as within a window; `index_candidates` keeps the most contained."""
-    words = [f"w{n}" for n in range(4000)]
-    rng = random.Random(0)
-    own = [[" ".join(rng.choices(words, k=12)) + "." for _ in range(40)] for _ in range(4)]
-    long_source = _article("long", own[0] + [" ".join(rng.choices(words, k=12)) + "." for _ in range(200)])
-    close_source = _article("close", own[1][:20] + own[0][:10])
-    unrelated = _article("unrelated", own[2])
-    batch = [_article("later", own[0][:10] + own[1][:20] + own[3][:10])]
-    settings = Settings()
-    store = EarlierWindows(tmp_path / "earlier", settings)
-    store.add([long_source, close_source, unrelated], Fingerprints(settings))
-    found = store.sources(batch, Fingerprints(settings), LocalEngine(1))
-    assert found == {"later": ["close", "long"]}
-    store.settings = settings.with_overrides(index_candidates=1)
-    assert store.sources(batch, Fingerprints(settings), LocalEngine(1)) == {"later": ["close"]}
-    store.close()

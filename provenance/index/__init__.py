@@ -1,6 +1,7 @@
 """A persistent signature index: check new articles against an archive without re-reading it.
 
-Two stores behind one interface. The default is one SQLite file: each add commits in
+Each document is kept with its signature (for LSH) and its shingle set (for the exact look-up of the
+newest ones, see archive.py). Two stores behind one interface. The default is one SQLite file: each add commits in
 batches, so a killed `index add` leaves the index openable with every committed
 batch, and re-running it skips the documents already there. `redis://HOST:PORT/DB`
 keeps the LSH tables in Redis through datasketch's storage, so several machines
@@ -36,6 +37,7 @@ class IndexStoreError(ProvenanceError):
 class Entry:
     document: Document
     signature: LeanMinHash
+    shingles: np.ndarray  # the cleaned text's shingle hashes (uint32): what an exact look-up multiplies
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,14 @@ class SignatureIndex(Protocol):
 
     def documents(self, ids: Sequence[str]) -> list[Document]: ...
 
+    def recent(self, limit: int) -> list[tuple[str, np.ndarray]]:
+        """The last `limit` documents added, newest first, each id with its shingle set."""
+        ...
+
+    def shingles(self, ids: Sequence[str]) -> list[np.ndarray]:
+        """The shingle sets of `ids`, in order (KeyError for one not indexed)."""
+        ...
+
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
         """The stored signatures' hash values, a row for each of `ids` in order (KeyError for one not indexed)."""
         ...
@@ -134,3 +144,11 @@ def encode_document(document: Document) -> bytes:
 
 def decode_document(data: bytes) -> Document:
     return Document(**json.loads(zlib.decompress(data)))
+
+
+def encode_shingles(shingles: np.ndarray) -> bytes:
+    return np.asarray(shingles, dtype="<u4").tobytes()
+
+
+def decode_shingles(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32, copy=False)

@@ -24,7 +24,9 @@ from . import (
     Entry,
     IndexStoreError,
     decode_document,
+    decode_shingles,
     encode_document,
+    encode_shingles,
     ranked,
 )
 
@@ -49,7 +51,8 @@ class RedisIndex:
             self.redis.ping()
         except (redis.RedisError, ValueError) as exc:
             raise IndexStoreError(f"cannot reach the Redis index at {self.name}: {redacted(str(exc), url)}") from exc
-        self.meta, self.docs, self.sigs = (BASENAME + b":" + name for name in (b"meta", b"documents", b"signatures"))
+        self.meta, self.docs, self.sigs, self.sets, self.order = (
+            BASENAME + b":" + name for name in (b"meta", b"documents", b"signatures", b"shingles", b"order"))
         self.bands = self._check(bands)
         kwargs = self.redis.connection_pool.connection_kwargs
         server = {key: kwargs[key] for key in ("host", "port", "db", "username", "password") if kwargs.get(key)}
@@ -60,6 +63,9 @@ class RedisIndex:
 
     def _check(self, bands: Bands) -> Bands:
         stored = {k.decode(): int(v) for k, v in self.redis.hgetall(self.meta).items()}
+        if self.redis.hlen(self.docs) and not self.redis.exists(self.order):
+            raise IndexStoreError(f"{self.name} was built by an older provenance: build it again with "
+                                  "`provenance index build`")
         if not stored:
             if self.flag != "c":
                 raise IndexStoreError(f"no index at {self.name} (make one with `provenance index build`)")
@@ -68,14 +74,19 @@ class RedisIndex:
 
     def add(self, entries: Iterable[Entry]) -> int:
         """LSH inserts first, then the documents in one MULTI/EXEC: a document is there once its hash entry is."""
-        new = [e for e in entries if e.document.id not in self]
+        first: dict[str, Entry] = {}
+        for entry in entries:
+            first.setdefault(entry.document.id, entry)  # an id given twice is added once, as first given
+        new = [e for e in first.values() if e.document.id not in self]
         with self.lsh.insertion_session(buffer_size=BATCH) as session:
             for entry in new:
                 session.insert(entry.document.id.encode(), entry.signature, check_duplication=False)
         if new:
             pipe = self.redis.pipeline()
             pipe.hset(self.sigs, mapping={e.document.id: to_bytes(e.signature) for e in new})
+            pipe.hset(self.sets, mapping={e.document.id: encode_shingles(e.shingles) for e in new})
             pipe.hset(self.docs, mapping={e.document.id: encode_document(e.document) for e in new})
+            pipe.rpush(self.order, *(e.document.id for e in new))
             pipe.execute()
         return len(new)
 
@@ -96,6 +107,19 @@ class RedisIndex:
         if not ids:
             return []
         return [decode_document(blob) for blob in self.redis.hmget(self.docs, list(ids)) if blob is not None]
+
+    def recent(self, limit: int) -> list[tuple[str, np.ndarray]]:
+        if limit <= 0:  # LRANGE -0 -1 is the whole list
+            return []
+        ids = [doc_id.decode() for doc_id in reversed(self.redis.lrange(self.order, -limit, -1))]
+        return list(zip(ids, self.shingles(ids)))
+
+    def shingles(self, ids: Sequence[str]) -> list[np.ndarray]:
+        blobs = self.redis.hmget(self.sets, list(ids)) if ids else []
+        for doc_id, blob in zip(ids, blobs):
+            if blob is None:
+                raise KeyError(doc_id)
+        return [decode_shingles(blob) for blob in blobs]
 
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
         blobs = self.redis.hmget(self.sigs, list(ids)) if ids else []

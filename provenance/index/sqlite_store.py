@@ -26,13 +26,15 @@ from . import (
     Entry,
     IndexStoreError,
     decode_document,
+    decode_shingles,
     encode_document,
+    encode_shingles,
 )
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, signature BLOB NOT NULL,
-                                      document BLOB NOT NULL);
+                                      shingles BLOB NOT NULL, document BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS buckets (band INTEGER NOT NULL, key BLOB NOT NULL, numbers TEXT NOT NULL,
                                     count INTEGER NOT NULL, PRIMARY KEY (band, key)) WITHOUT ROWID;
 """
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS buckets (band INTEGER NOT NULL, key BLOB NOT NULL, nu
 # written says so rather than wait on
 WAIT_SECONDS = 120
 LOCKED = f"another process has been writing to this index for {WAIT_SECONDS} s; run one writer at a time"
-INSERT = "INSERT INTO documents (id, signature, document) VALUES (?, ?, ?)"
+INSERT = "INSERT INTO documents (id, signature, shingles, document) VALUES (?, ?, ?, ?)"
 APPEND = ("INSERT INTO buckets VALUES (?, ?, ?, 1) ON CONFLICT (band, key) DO UPDATE "
           f"SET numbers = numbers || ' ' || excluded.numbers, count = count + 1 WHERE count < {BUCKET}")
 
@@ -57,7 +59,10 @@ class SqliteIndex:
             raise IndexStoreError(f"no index at {self.path} (make one with `provenance index build`)")
         try:
             self.db = connect(self.path, durable, readonly)
-            if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone():
+            older = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone() or (
+                self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone()
+                and "shingles" not in {row[1] for row in self.db.execute("PRAGMA table_info(documents)")})
+            if older:
                 raise IndexStoreError(f"{self.path} was built by an older provenance: "
                                       "build it again with `provenance index build`")
             if not create and not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
@@ -89,8 +94,8 @@ class SqliteIndex:
             for entry in entries:
                 if entry.document.id not in present:
                     new.setdefault(entry.document.id, entry)
-            numbers = [str(self.db.execute(INSERT, (e.document.id, to_bytes(e.signature), encode_document(e.document)))
-                           .lastrowid) for e in new.values()]
+            numbers = [str(self.db.execute(INSERT, (e.document.id, to_bytes(e.signature), encode_shingles(e.shingles),
+                                                    encode_document(e.document))).lastrowid) for e in new.values()]
             if new:
                 self.db.executemany(APPEND, self._appends(list(new.values()), numbers))
         return len(new)
@@ -149,6 +154,14 @@ class SqliteIndex:
     def documents(self, ids: Sequence[str]) -> list[Document]:
         rows = self._rows("documents", "document", ids)
         return [decode_document(rows[i]) for i in ids if i in rows]
+
+    def recent(self, limit: int) -> list[tuple[str, np.ndarray]]:
+        rows = self.db.execute("SELECT id, shingles FROM documents ORDER BY number DESC LIMIT ?", (limit,))
+        return [(doc_id, decode_shingles(blob)) for doc_id, blob in rows]
+
+    def shingles(self, ids: Sequence[str]) -> list[np.ndarray]:
+        rows = self._rows("documents", "shingles", ids)
+        return [decode_shingles(rows[i]) for i in ids]
 
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
         """Those of the last batch a query returned are not read again (see `_query`)."""
