@@ -1,7 +1,7 @@
 """The trained boilerplate classifier: load it safely, label blocks content or junk.
 
 The model is two gradient-boosted tree ensembles of one configuration (text lines, HTML blocks),
-trained by scikit-learn and shipped as arrays of JSON numbers (trees.py): loading parses numbers,
+trained by scikit-learn and shipped as arrays of numbers in JSON (trees.py): loading parses numbers,
 so a model file from a stranger cannot run code, and it costs milliseconds, not scikit-learn's import.
 """
 

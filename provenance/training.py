@@ -160,7 +160,7 @@ def model_card(meta: dict) -> str:
     return f"""# Boilerplate model card
 
 Two scikit-learn `HistGradientBoostingClassifier`s of one configuration, one for HTML blocks and one for
-lines of plain text that lost their markup. Their trees are saved as arrays of JSON numbers
+lines of plain text that lost their markup. Their trees are saved as arrays of numbers in JSON
 (`boilerplate.trees.json`: nothing to unpickle, nothing to run) beside `boilerplate.json` (features, split,
 metrics), and provenance predicts with them itself (a test holds it equal to scikit-learn). Made by `make model`.
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -105,7 +106,9 @@ def test_a_model_file_that_walks_out_of_its_arrays_is_refused(tmp_path):
     directory.mkdir()
     (directory / "boilerplate.json").write_text((default_model_dir() / "boilerplate.json").read_text())
     stored = json.loads((default_model_dir() / "boilerplate.trees.json").read_text())
-    stored["text"]["left"][0] = 10**9
+    left = np.frombuffer(base64.b64decode(stored["text"]["left"]), dtype="<i8").copy()
+    left[0] = 10**9
+    stored["text"]["left"] = base64.b64encode(left.tobytes()).decode()
     (directory / "boilerplate.trees.json").write_text(json.dumps(stored))
     with pytest.raises(ModelError, match="outside the node arrays"):
         BoilerplateModel.load(directory)
