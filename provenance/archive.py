@@ -169,7 +169,7 @@ def _most_contained(
     """For each document of `batch`, the `stored` (id, shingle set) at `candidate_containment` with it, the
     most contained first (to one decimal, then the earliest stored), at most `index_candidates` (0: all)."""
     found: dict[str, list[str]] = {c.document.id: [] for c in batch}
-    if not stored:  # the first window: nothing to multiply with
+    if not stored:  # an empty index (a stream's first window): nothing to multiply with
         return found
     sets = [*fingerprints(batch, engine)[1], *(shingles for _, shingles in stored)]
     shingles = candidates.Shingles.of(sets)

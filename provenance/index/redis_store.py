@@ -115,18 +115,18 @@ class RedisIndex:
         return list(zip(ids, self.shingles(ids)))
 
     def shingles(self, ids: Sequence[str]) -> list[np.ndarray]:
-        blobs = self.redis.hmget(self.sets, list(ids)) if ids else []
-        for doc_id, blob in zip(ids, blobs):
-            if blob is None:
-                raise KeyError(doc_id)
-        return [decode_shingles(blob) for blob in blobs]
+        return [decode_shingles(blob) for blob in self._values(self.sets, ids)]
 
     def hashvalues(self, ids: Sequence[str]) -> np.ndarray:
-        blobs = self.redis.hmget(self.sigs, list(ids)) if ids else []
+        return hash_matrix(self._values(self.sigs, ids), self.bands.num_perm)
+
+    def _values(self, key: bytes, ids: Sequence[str]) -> list[bytes]:
+        """The hash `key`'s values for `ids`, in order (KeyError for one not indexed)."""
+        blobs = self.redis.hmget(key, list(ids)) if ids else []
         for doc_id, blob in zip(ids, blobs):
             if blob is None:
                 raise KeyError(doc_id)
-        return hash_matrix(blobs, self.bands.num_perm)
+        return blobs
 
     def reader(self) -> Callable[[], RedisIndex]:
         return partial(RedisIndex, self.url, self.bands)
