@@ -1,8 +1,9 @@
 """An archive's documents as sources: fingerprints made once, documents added to a signature index, and the
 look-up that draws a batch's likely sources from one.
 
-Above the stores (index/), which keep signatures and documents and know nothing of cleaning or engines:
-this module cleans, signs and decides what a store's band hits are worth.
+Above the stores (index/), which keep signatures, shingle sets and documents and know nothing of cleaning or
+engines: this module cleans, signs, multiplies a batch against a store's newest documents and decides what its
+band hits are worth.
 """
 
 from __future__ import annotations

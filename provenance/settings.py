@@ -35,7 +35,7 @@ class Settings:
     candidates_per_document: int = 10  # a pair is aligned when among one side's this many closest or likeliest sources (0: all)
     index_threshold: float = 0.05  # Jaccard the persistent index's LSH bands are tuned to catch (see index.Bands)
     index_candidates: int = 3  # documents an index (or an earlier window) adds per document, most similar first (0: all)
-    exact_horizon: int = 5_000  # the last documents of earlier windows compared exactly, as within one; LSH beyond (0: LSH only)
+    exact_horizon: int = 5_000  # the last documents added to an index (earlier windows, --index) compared exactly; LSH before (0: LSH only)
     # alignment
     verbatim_similarity: float = 0.8  # share of a sentence's word trigrams in its source that makes it copied
     verbatim_run: int = 15  # shared trigrams that make a sentence surely reused in part (a copy starting mid-sentence)
