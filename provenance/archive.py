@@ -17,7 +17,7 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from . import candidates
-from .arrays import split_groups
+from .arrays import leading, split_groups
 from .boilerplate import BoilerplateModel
 from .cleaning import clean_batch
 from .engine import Engine, LocalEngine
@@ -169,9 +169,8 @@ def _most_contained(
 ) -> dict[str, list[str]]:
     """For each document of `batch`, the `stored` (id, shingle set) at `candidate_containment` with it, the
     most contained first (to one decimal, then the earliest stored), at most `index_candidates` (0: all)."""
-    found: dict[str, list[str]] = {c.document.id: [] for c in batch}
     if not stored:  # an empty index (a stream's first window): nothing to multiply with
-        return found
+        return {c.document.id: [] for c in batch}
     sets = [*fingerprints(batch, engine)[1], *(shingles for _, shingles in stored)]
     shingles = candidates.Shingles.of(sets)
     incidence = candidates.Incidence.of(shingles, np.arange(len(sets)), settings.candidate_containment)
@@ -183,11 +182,10 @@ def _most_contained(
     order = np.lexsort((-pairs[:, 1], -np.rint(shares * 10), pairs[:, 0]))  # `stored` is newest first
     document, partner = pairs[order, 0], pairs[order, 1] - len(batch)
     if settings.index_candidates:
-        kept = np.arange(len(document)) - np.searchsorted(document, document) < settings.index_candidates
+        kept = leading(document, settings.index_candidates)
         document, partner = document[kept], partner[kept]
-    for k, j in zip(document.tolist(), partner.tolist()):
-        found[batch[k].document.id].append(stored[j][0])
-    return found
+    found = split_groups([stored[j][0] for j in partner.tolist()], document, len(batch))
+    return {cleaned.document.id: ids for cleaned, ids in zip(batch, found)}
 
 
 class _Lookup:
@@ -237,8 +235,8 @@ def _most_similar(
     kept = kept[np.lexsort((kept, -np.rint(containment[kept] * 10), asking[kept]))]
     asking = asking[kept]
     if settings.index_candidates:
-        within = np.arange(len(kept)) - np.searchsorted(asking, asking)  # rank among its signature's own
-        kept, asking = kept[within < settings.index_candidates], asking[within < settings.index_candidates]
+        within = leading(asking, settings.index_candidates)  # by rank among its signature's own
+        kept, asking = kept[within], asking[within]
     return split_groups([distinct[n] for n in candidate[kept].tolist()], asking, len(queried))
 
 

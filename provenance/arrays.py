@@ -21,3 +21,8 @@ def split_groups(items: Sequence[T], groups: np.ndarray, count: int) -> list[lis
     answers computed as one array, handed back per question)."""
     ends = np.searchsorted(groups, np.arange(count), side="right").tolist()
     return [list(items[start:end]) for start, end in zip([0, *ends], ends)]
+
+
+def leading(groups: np.ndarray, count: int) -> np.ndarray:
+    """For items sorted by group (best first within each), whether each is among its group's first `count`."""
+    return np.arange(len(groups)) - np.searchsorted(groups, groups) < count

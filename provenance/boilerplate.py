@@ -23,6 +23,7 @@ from .trees import Trees
 from .types import Block, LabelledBlock
 
 MODEL_NAME = "boilerplate"
+FEATURES = {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)}  # each classifier's columns
 Page = tuple[Sequence[Block], bool, "Counter[str] | None", int]  # blocks, is HTML, its site's line counts, the site's size
 
 
@@ -50,9 +51,7 @@ class BoilerplateModel:
             classifiers = {mode: Trees.from_json(stored[mode]) for mode in ("text", "html")}
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise ModelError(f"cannot load the boilerplate model from {directory}: {exc!r} (run `make model`)") from exc
-        if meta.get("features") != {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)} or \
-                [classifiers["text"].features, classifiers["html"].features] != [len(TEXT_FEATURES),
-                                                                                len(TEXT_FEATURES + HTML_FEATURES)]:
+        if meta.get("features") != FEATURES or any(classifiers[m].features != len(f) for m, f in FEATURES.items()):
             raise ModelError(f"{meta_path} was trained on other features; retrain with `make model`")
         return cls(classifiers, meta)
 

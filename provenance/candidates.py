@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .arrays import leading
+
 ROWS_PER_TASK = 500  # documents whose partners one task finds: a block of at most 500 × batch shared counts
 
 
@@ -124,6 +126,5 @@ def strongest(pairs: np.ndarray, containment: np.ndarray, threshold: float | np.
     chosen = np.zeros(len(document), dtype=bool)
     for ranked in (np.lexsort((partner, origin[partner], np.round(closeness, 1), document)),
                    np.lexsort((partner, closeness, origin[partner], document))):
-        grouped = document[ranked]
-        chosen[ranked[np.arange(len(ranked)) - np.searchsorted(grouped, grouped) < per_document]] = True
+        chosen[ranked[leading(document[ranked], per_document)]] = True
     return pairs[chosen[: len(pairs)] | chosen[len(pairs):]]

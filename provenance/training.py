@@ -19,8 +19,8 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .blocks import text_blocks
-from .boilerplate import BoilerplateModel
-from .features import HTML_FEATURES, TEXT_FEATURES, block_features
+from .boilerplate import FEATURES, BoilerplateModel
+from .features import block_features
 from .labelling import CONTENT_SHARE, DATASETS, JUNK_SHARE, Page, read_pages
 from .text import words
 from .trees import Trees
@@ -132,7 +132,7 @@ def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> 
     eval_items = [i for i in items if is_eval_site(i.page.site)]
     classifiers = fit(train_items)
     meta = {
-        "features": {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)},
+        "features": FEATURES,
         "split": {"rule": f"crc32(site) % 1000 < {int(EVAL_SHARE * 1000)} is evaluation",
                   "train_pages": len(train_items), "eval_pages": len(eval_items),
                   "train_sites": len({i.page.site for i in train_items}),
