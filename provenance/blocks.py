@@ -23,9 +23,11 @@ BLOCK_TAGS = frozenset(
     "ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
 # `head` is not skipped whole, only what it holds: an unclosed unknown element there (`<fb:like>`) makes
-# libxml2 put the whole body under it, and skipping the head then lost the page
+# libxml2 put the whole body under it, and skipping the head then lost the page. `noscript` is read: pages
+# rendered by script (forum software, single-page apps) put their server-rendered text there, and its
+# "enable JavaScript" notices are junk the model drops like any other
 SKIP_TAGS = frozenset(
-    "script style noscript template svg iframe object embed canvas title meta link base select option "
+    "script style template svg iframe object embed canvas title meta link base select option "
     "textarea button input map math".split()
 )
 _KINDS = {

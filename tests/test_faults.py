@@ -142,6 +142,15 @@ def test_an_unclosed_element_in_the_head_does_not_hide_the_body(tmp_path):
     assert result.exit_code == 0 and "approved a new budget" in result.stdout
 
 
+def test_a_page_rendered_by_script_keeps_the_text_it_serves_in_noscript(tmp_path):
+    (tmp_path / "app.html").write_text(
+        "<html><head><title>T</title></head><body><div id='app'>Loading...</div>"
+        f"<noscript id='server-content'><div class='post'><p>{ARTICLE}</p></div></noscript>"
+        "<script>render()</script></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(tmp_path / "app.html")])
+    assert result.exit_code == 0 and "approved a new budget" in result.stdout
+
+
 # no silent success
 
 def test_links_that_lead_nowhere_and_empty_inputs_are_rows(tmp_path):
