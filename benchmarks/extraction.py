@@ -5,9 +5,9 @@
 Pages: the evaluation split of the model (sites the model never saw) of every dataset with
 full-text truth. Two modes: the HTML page, and the same page rendered to plain text as the model's
 training renders it (training.rendered: a line per block; peers get that text as one <p> per line).
-Score: word-level bag-of-words precision, recall and F1 per page, averaged (as the Zyte benchmark does). Speed: median
-seconds per page in HTML mode, and batch throughput on one core (all pages in one call where
-the extractor has a batch path, as `provenance clean DIR` does; page by page for the others);
+Score: word-level bag-of-words precision, recall and F1 per page, averaged (as the Zyte benchmark
+does). Speed: median seconds per page in HTML mode, and batch throughput on one core (all pages in
+one call where the extractor has a batch path, as `provenance clean DIR` does; page by page for the others);
 memory: peak RSS of a process that ran only that extractor.
 Each extractor runs in its own worker process, one after the other, in one run.
 """
@@ -166,7 +166,8 @@ def main() -> None:
     counts = ", ".join(f"{d}: {sum(p['dataset'] == d for p in pages)}" for d in datasets)
     lines = ["# Boilerplate removal vs peers", "", f"Command: `python benchmarks/extraction.py --data {args.data}`", "",
              f"{len(pages)} held-out pages ({counts}); "
-             "text mode = the page rendered one block per line (list items marked \"- \" on half the pages).", "", *table(results, datasets), ""]
+             "text mode = the page rendered one block per line (list items marked \"- \" on half the pages).", "",
+             *table(results, datasets), ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     if args.card:
         fill_card(args.card, lines[4:])
