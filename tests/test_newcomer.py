@@ -38,6 +38,18 @@ def test_the_readmes_library_example_runs_as_written(capsys, monkeypatch):
     assert printed == EXPECTED_CLASS
 
 
+
+def _table_rows(text: str) -> list[list[str]]:
+    return [[cell.strip() for cell in line.strip("│ ").split("│")] for line in text.splitlines()
+            if line.startswith("│ ")]
+
+
+def test_the_readmes_demo_table_is_what_make_demo_prints(seeds):
+    [shown] = re.findall(r"`make demo` prints:\n\n```\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    result = runner.invoke(app, ["score", str(seeds)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert _table_rows(result.stdout) == _table_rows(shown) and len(_table_rows(shown)) == 5
+
 def test_verbose_works_after_the_subcommand_too(seeds):
     for command in (["-v", "score", str(seeds), "-f", "jsonl"], ["score", str(seeds), "-f", "jsonl", "-v"]):
         result = runner.invoke(app, command)
