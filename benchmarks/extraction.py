@@ -133,16 +133,20 @@ def batch_seconds(pages: list[dict]) -> float:
     return time.perf_counter() - start
 
 
+def _means(rows: list[dict], mode: str, **where: str) -> tuple[float, ...]:
+    """Mean precision, recall and F1 in `mode` over the rows whose fields equal `where`."""
+    return tuple(statistics.mean(col) for col in zip(*(x[mode] for x in rows
+                                                       if all(x[k] == v for k, v in where.items()))))
+
+
 def table(results: list[dict], datasets: list[str]) -> list[str]:
     lines = ["| extractor | " + " | ".join(f"{d} HTML F1" for d in datasets) + " | **mean HTML F1** | **mean text F1** | "
              "HTML P / R | pages/s (1 / median) | pages/s (batch, one core) | peak RSS (MB) |",
              "|---" * (len(datasets) + 7) + "|"]
     for r in results:
-        per = [statistics.mean(x["html"][2] for x in r["rows"] if x["dataset"] == d) for d in datasets]
-        html_f1 = statistics.mean(x["html"][2] for x in r["rows"])
-        text_f1 = statistics.mean(x["text"][2] for x in r["rows"])
-        p = statistics.mean(x["html"][0] for x in r["rows"])
-        rec = statistics.mean(x["html"][1] for x in r["rows"])
+        per = [_means(r["rows"], "html", dataset=d)[2] for d in datasets]
+        p, rec, html_f1 = _means(r["rows"], "html")
+        text_f1 = _means(r["rows"], "text")[2]
         lines.append(f"| {r['name']} | " + " | ".join(f"{v:.3f}" for v in per) +
                      f" | **{html_f1:.3f}** | **{text_f1:.3f}** | {p:.3f} / {rec:.3f} | {1 / r['median_s']:.0f} | "
                      f"{len(r['rows']) / r['batch_s']:.0f} | {r['peak_rss_mb']:.0f} |")
@@ -157,7 +161,7 @@ def by_type(results: list[dict]) -> list[str]:
     for r in results:
         cells = []
         for t in types:
-            p, rec, f1 = (statistics.mean(col) for col in zip(*(x["html"] for x in r["rows"] if x["type"] == t)))
+            p, rec, f1 = _means(r["rows"], "html", type=t)
             cells.append(f"{f1:.3f} ({p:.3f} / {rec:.3f})")
         lines.append(f"| {r['name']} | " + " | ".join(cells) + " |")
     return lines
