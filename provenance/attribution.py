@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from .scoring import match_weight
+from .settings import Settings
 from .types import Cleaned, Derivation, Evidence, Match, MatchKind
 
 _AGENCIES = {
@@ -124,7 +125,7 @@ def by_coverage(x: Cleaned, y: Cleaned, covered_x: float, covered_y: float) -> t
 
 
 def assign_sentences(
-    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str]
+    derivations: Sequence[Derivation], sources: dict[str, Cleaned], reference_ids: frozenset[str], settings: Settings
 ) -> dict[int, tuple[str, Match]]:
     """Each sentence goes to one source: a `--reference` first, then a verbatim match, then the
     source nearest the origin, then the most certain match.
@@ -132,14 +133,37 @@ def assign_sentences(
     Two sites that both copied the wire story match each other too; ranking by
     evidence sends their sentences to the wire copy rather than to each other. A
     verbatim copy beats an earlier story that only says something similar, but not a reference,
-    which is a source by definition.
+    which is a source by definition. Any other source must keep what made its passages reuse: a passage
+    split between sources can leave one a headline that only resembles its own, which alone is no
+    evidence (under `anchor_probability`); such a source is dropped, the weakest first, and its sentences
+    go to the next source that has them. A reference keeps what it is credited with, however little:
+    the user named it as a source.
     """
-    best: dict[int, tuple[tuple, str, Match]] = {}
+    options: dict[int, list[tuple[tuple, str, Match]]] = {}
     for derivation in derivations:
         src = sources[derivation.source]
         rank = source_rank(src.evidence, src.document.date, derivation.source in reference_ids)
         for match in derivation.matches:
             key = (rank[0], match.kind is not MatchKind.VERBATIM, rank, -match_weight(match), derivation.source)
-            if match.a not in best or key < best[match.a][0]:
-                best[match.a] = (key, derivation.source, match)
-    return {i: (source, match) for i, (_, source, match) in best.items()}
+            options.setdefault(match.a, []).append((key, derivation.source, match))
+    dropped: set[str] = set()
+    while True:
+        chosen = {i: min((o for o in found if o[1] not in dropped), key=lambda o: o[0])
+                  for i, found in options.items() if any(o[1] not in dropped for o in found)}
+        credited: dict[str, list[Match]] = {}
+        for _, source, match in chosen.values():
+            credited.setdefault(source, []).append(match)
+        weak = [(certainty, source) for source, matches in credited.items() if source not in reference_ids
+                and (certainty := _certainty(matches)) < settings.anchor_probability]
+        if not weak:
+            return {i: (source, match) for i, (_, source, match) in chosen.items()}
+        dropped.add(min(weak)[1])
+
+
+def _certainty(matches: Sequence[Match]) -> float:
+    """The chance that at least one of `matches` is reuse, as if independent (as kernels._is_reuse counts a
+    passage's)."""
+    none = 1.0
+    for match in matches:
+        none *= 1.0 - match_weight(match)
+    return 1.0 - none

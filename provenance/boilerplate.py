@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .features import HTML_FEATURES, TEXT_FEATURES, block_features
+from .features import HTML_FEATURES, LINE_FEATURES, TEXT_FEATURES, block_features
 from .trees import Trees
 from .types import Block, LabelledBlock
 
 MODEL_NAME = "boilerplate"
-FEATURES = {"text": list(TEXT_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)}  # each classifier's columns
+FEATURES = {"text": list(TEXT_FEATURES + LINE_FEATURES), "html": list(TEXT_FEATURES + HTML_FEATURES)}  # each classifier's columns
 Page = tuple[Sequence[Block], bool, "Counter[str] | None", int]  # blocks, is HTML, its site's line counts, the site's size
 
 

@@ -57,6 +57,9 @@ TEXT_FEATURES = (
     "prev_log_words", "next_log_words", "prev_ends_sentence", "next_ends_sentence",
     "window_log_words", "short_run", "relative_length", "long_before", "long_after",
 )
+# Lines without markup only: what HTML shows by its elements (a list under a "Related" heading), text shows by
+# its neighbours
+LINE_FEATURES = ("under_ui_heading",)
 HTML_FEATURES = (
     "link_density", "log_depth", "is_heading", "is_paragraph", "is_list_item", "is_caption",
     "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside", "comment_attrs", "related_attrs",
@@ -130,7 +133,7 @@ def block_features(
     a line that recurs across documents of one site is template, not article.
     """
     n = len(blocks)
-    width = len(TEXT_FEATURES) + (len(HTML_FEATURES) if with_html else 0)
+    width = len(TEXT_FEATURES) + len(HTML_FEATURES if with_html else LINE_FEATURES)
     if n == 0:
         return np.zeros((0, width))
     own = np.array([_own(b.text) for b in blocks], dtype=float)
@@ -170,8 +173,8 @@ def block_features(
     ])
     matrix = np.hstack([own, context.astype(float)])
     if with_html:
-        matrix = np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float), _units(blocks)])
-    return matrix
+        return np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float), _units(blocks)])
+    return np.column_stack([matrix, _under_ui_heading(own)])
 
 
 def _units(blocks: Sequence[Block]) -> np.ndarray:
@@ -205,6 +208,23 @@ def _ancestry(path: str, attrs: str) -> tuple[bool, int, int]:
     """Cached: a page's blocks share a few ancestries (counting these per block took a third of cleaning)."""
     return (any(f">{t}" in path for t in ("nav", "footer", "aside", "header", "form")),
             len(_COMMENT_ATTRS.findall(attrs)), len(_RELATED_ATTRS.findall(attrs)))
+
+
+def _under_ui_heading(own: np.ndarray) -> np.ndarray:
+    """1 for a line in the run of short lines or list items under a heading of site words ("Related",
+    "Most popular", "Recommendation"): a link list's teasers read like headlines, not like site furniture."""
+    log_words, ends, listed, ui, separators = (
+        own[:, TEXT_FEATURES.index(name)]
+        for name in ("log_words", "ends_sentence", "list_marker", "ui_ratio", "separators"))
+    heading = (log_words <= math.log1p(3)) & (ends == 0) & (ui >= 0.5) & (separators == 0)  # a label, not a path
+    item = (listed > 0) | (log_words < math.log1p(30))
+    out = np.zeros(len(own))
+    under = False
+    for i in range(len(own)):
+        under = under and bool(item[i]) and not heading[i]
+        out[i] = under
+        under = under or bool(heading[i])
+    return out
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:

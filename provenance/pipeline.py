@@ -93,7 +93,7 @@ def analyse(
             continue
         doc = cleaned[item.id]
         found = derivations.get(item.id, [])
-        assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids)
+        assigned = assign_sentences(found, {d.source: cleaned[d.source] for d in found}, reference_ids, settings)
         wire = frozenset(d.source for d in found if d.source in reference_ids or cleaned[d.source].evidence.wire_agency)
         results.append(Result(score_document(doc, assigned, found, wire, settings), doc, assigned))
     return Analysis(results, {i: cleaned[i] for i in sorted(settled)}, settings)

@@ -179,8 +179,9 @@ block aligned: content; ≤ {JUNK_SHARE:.0%}: boilerplate; between: left out); t
 the blocks that hold them. Blocks are weighted by √words and each page sums to one.
 
 ## Features
-Text (both models): {", ".join(meta["features"]["text"])}.
-HTML only: {", ".join(meta["features"]["html"][len(meta["features"]["text"]):])}.
+Both models: {", ".join(f for f in meta["features"]["text"] if f in meta["features"]["html"])}.
+Text lines only: {", ".join(f for f in meta["features"]["text"] if f not in meta["features"]["html"])}.
+HTML only: {", ".join(f for f in meta["features"]["html"] if f not in meta["features"]["text"])}.
 
 ## Split
 By site, {split["rule"]}: {split["train_pages"]} training pages from {split["train_sites"]} sites,

@@ -42,8 +42,8 @@ def test_seed_junk_is_gone_and_no_article_sentence_is_lost(seeds, model):
             assert normalize(line) in lines, (name, line)
 
 
-@pytest.mark.xfail(strict=True, reason="issue #30: link-list teasers and a player time stamp are still kept")
-def test_seed_link_lists_and_captions_are_gone(seeds, model):
+@pytest.mark.xfail(strict=True, reason="issue #30: a player time stamp is still kept")
+def test_seed_player_time_stamp_is_gone(seeds, model):
     cleaned = _cleaned(seeds, model)
     for name, kept in KNOWN_KEPT.items():
         lines = cleaned[name].text.splitlines()
@@ -151,3 +151,15 @@ def test_time_and_date_features_are_the_patterns_found_digits_or_not(text):
     features = block_features([Block(0, text)])[0]
     assert features[TEXT_FEATURES.index("has_time")] == (_TIME.search(text) is not None)
     assert features[TEXT_FEATURES.index("has_date")] == (_DATE.search(text) is not None)
+
+
+def test_lines_under_a_heading_of_site_words_are_marked_until_the_article_resumes():
+    from provenance.boilerplate import FEATURES
+    from provenance.features import block_features
+
+    paragraph = " ".join(["A paragraph of the article that runs on well past thirty words."] * 4)
+    lines = ["Related", "- Stocks end mixed", "Five things to know before the markets open", paragraph,
+             "- a list item after the article", "Photo gallery", "Caption of a picture", paragraph,
+             "Home > US", "A headline under a breadcrumb"]
+    marked = block_features([Block(i, line) for i, line in enumerate(lines)])[:, FEATURES["text"].index("under_ui_heading")]
+    assert marked.tolist() == [0, 1, 1, 0, 0, 0, 1, 0, 0, 0]
