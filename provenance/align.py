@@ -32,10 +32,13 @@ class Vocabulary:
     """Integer ids of the words one process has seen, and for each word whether it is a content word
     and the id of its Snowball stem ("stopping" and "stop" share one): worked out once per word, not once per
     occurrence. Ids are comparable only within one vocabulary, which is why each worker profiles the documents
-    it aligns."""
+    it aligns. Stems have ids of their own: Snowball is not idempotent ("considerations" → "consider" →
+    "consid"), so a stem that is also a word must not take that word's stem, or which of two words a worker
+    met first would decide whether they match."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self.stem_ids: dict[str, int] = {}
         self.stems = np.zeros(1024, dtype=np.int64)
         self.content = np.zeros(1024, dtype=bool)
         self.numeric = np.zeros(1024, dtype=bool)
@@ -44,27 +47,18 @@ class Vocabulary:
         """New words are added first, in sorted order (ids must not depend on set order), so that the
         look-up of every token is one C-level pass: a loop over the tokens cost more than the rest."""
         for word in sorted(set(tokens).difference(self.ids)):
-            self._id(word)
+            self._add(word)
         return np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
-    def _id(self, word: str) -> int:
-        found = self.ids.get(word)
-        return self._add(word, _STEMMER.stemWord(word)) if found is None else found
-
-    def _add(self, word: str, stemmed: str) -> int:
-        """A new word; its stem is a word of its own, and its own stem (stemming is not always idempotent)."""
+    def _add(self, word: str) -> None:
         new = self.ids[word] = len(self.ids)
-        stem = new if stemmed == word else self.ids.get(stemmed)
-        if stem is None:
-            stem = self._add(stemmed, stemmed)
-        if self.stems.size <= max(new, stem):
+        if self.stems.size <= new:
             size = 2 * self.stems.size
             self.stems, self.content = np.resize(self.stems, size), np.resize(self.content, size)
             self.numeric = np.resize(self.numeric, size)
-        self.stems[new] = stem
+        self.stems[new] = self.stem_ids.setdefault(_STEMMER.stemWord(word), len(self.stem_ids))
         self.content[new] = is_content_word(word)
         self.numeric[new] = any(c.isdigit() for c in word)
-        return new
 
 
 class DocumentProfile:

@@ -151,7 +151,8 @@ def assign_sentences(
         chosen = {i: min((o for o in found if o[1] not in dropped), key=lambda o: o[0])
                   for i, found in options.items() if any(o[1] not in dropped for o in found)}
         credited: dict[str, list[Match]] = {}
-        for _, source, match in chosen.values():
+        for i in sorted(chosen):  # in sentence order, whatever order the derivations came in: the certainty
+            _, source, match = chosen[i]  # is a product of floats, and a tie between two sources must stay a tie
             credited.setdefault(source, []).append(match)
         weak = [(certainty, source) for source, matches in credited.items() if source not in reference_ids
                 and (certainty := _certainty(matches)) < settings.anchor_probability]

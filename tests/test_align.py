@@ -231,3 +231,16 @@ def test_monotone_matching_is_the_best_order_preserving_one(rows):
     best = max((gain(c) for k in range(len(cells) + 1) for c in combinations(cells, k)
                 if all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(c, c[1:]))), default=0)
     assert gain(pairs) >= best - 1e-6 * (len(cells) + 1)
+
+
+def test_stems_shared_do_not_depend_on_which_word_a_vocabulary_met_first():
+    """Snowball is not idempotent ("considerations" -> "consider" -> "consid"): a worker that met "consider"
+    first once matched other stems than one that met "considerations" first."""
+    shared = []
+    for first in ("consider", "considerations"):
+        vocabulary = Vocabulary()
+        DocumentProfile([first], vocabulary)
+        a = DocumentProfile(["They weighed the considerations."], vocabulary)
+        b = DocumentProfile(["They consider it."], vocabulary)
+        shared.append(int(a.stems.shared(b.stems)[0, 0]))
+    assert shared == [0, 0]  # "consider" and "consid" are two stems, as Snowball says
