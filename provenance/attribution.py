@@ -8,6 +8,7 @@ derivation; then dates; and without any of those, the side that is less containe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -148,11 +149,13 @@ def assign_sentences(
             options.setdefault(match.a, []).append((key, derivation.source, match))
     dropped: set[str] = set()
     while True:
-        chosen = {i: min((o for o in found if o[1] not in dropped), key=lambda o: o[0])
-                  for i, found in options.items() if any(o[1] not in dropped for o in found)}
+        left = {i: [o for o in found if o[1] not in dropped] for i, found in options.items()}
+        chosen = {i: min(found, key=lambda o: o[0]) for i, found in left.items() if found}
+        # in sentence order, whatever order the derivations came in: a certainty is a product of floats,
+        # and a tie between two sources must stay a tie
         credited: dict[str, list[Match]] = {}
-        for i in sorted(chosen):  # in sentence order, whatever order the derivations came in: the certainty
-            _, source, match = chosen[i]  # is a product of floats, and a tie between two sources must stay a tie
+        for i in sorted(chosen):
+            _, source, match = chosen[i]
             credited.setdefault(source, []).append(match)
         weak = [(certainty, source) for source, matches in credited.items() if source not in reference_ids
                 and (certainty := _certainty(matches)) < settings.anchor_probability]
@@ -164,7 +167,4 @@ def assign_sentences(
 def _certainty(matches: Sequence[Match]) -> float:
     """The chance that at least one of `matches` is reuse, as if independent (as kernels._is_reuse counts a
     passage's)."""
-    none = 1.0
-    for match in matches:
-        none *= 1.0 - match_weight(match)
-    return 1.0 - none
+    return 1.0 - math.prod(1.0 - match_weight(match) for match in matches)
