@@ -63,7 +63,8 @@ class Vocabulary:
 
 class DocumentProfile:
     """What alignment compares, for each sentence of a document: its stemmed content words, its word
-    trigrams and its numbers, as integer ids beside their sentence numbers.
+    trigrams, its numbers and the stems of all its words (function words too: a rewrite keeps more of its
+    source's grammar than another report of the same event does), as integer ids beside their sentence numbers.
 
     Two documents are compared by one join of their sorted ids instead of a Python loop over every
     sentence pair, and a document is tokenised once, its features found by array operations.
@@ -81,6 +82,9 @@ class DocumentProfile:
         self.trigrams = _Rows(_trigram_keys(ids)[inside], row[2:][inside], len(tokens))
         numeric = vocabulary.numeric[ids]
         self.numbers = _Rows(ids[numeric], row[numeric], len(tokens))
+        self.words = _Rows(vocabulary.stems[ids], row, len(tokens))
+        self.kinds = (self.stems, self.trigrams, self.numbers, self.words)  # in the order of kernels.SHARED
+        self.counts = np.stack([kind.counts for kind in self.kinds])  # distinct features: kinds × sentences
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -107,13 +111,13 @@ class _Rows:
         self.ids, self.rows = keys[first], rows[first]
         self.counts = np.bincount(self.rows, minlength=n)
 
-    def shared(self, other: _Rows) -> np.ndarray:
-        """|row_i ∩ other_j| for every pair, by one merge of the two documents' (feature, row) entries
-        on the feature: most candidate pairs share few features, so the join is short."""
+    def add_shared(self, other: _Rows, out: np.ndarray) -> None:
+        """Adds |row_i ∩ other_j| to out[i, j] for every pair, by one merge of the two documents' (feature, row)
+        entries on the feature: most candidate pairs share few features, so the join is short."""
         # numba only for what aligns (see kernels.py)
         from .kernels import shared_counts
 
-        return shared_counts(self.ids, self.rows, len(self.counts), other.ids, other.rows, len(other.counts))
+        shared_counts(self.ids, self.rows, other.ids, other.rows, out)
 
 
 Profiles = Sequence[str] | DocumentProfile
@@ -128,22 +132,25 @@ def _profiled(a: Profiles, b: Profiles) -> tuple[DocumentProfile, DocumentProfil
 
 
 class Comparison:
-    """Two profiles and, for every sentence pair, the stems, trigrams and numbers they share: counted once,
-    for sentence matching and for the neighbour and passage checks after it."""
+    """Two profiles and, for every sentence pair, how many features of each kind they share (kinds ×
+    A's sentences × B's, in the order of kernels.SHARED): counted once, for sentence matching and for the
+    neighbour and passage checks after it."""
 
-    def __init__(self, a: DocumentProfile, b: DocumentProfile, stems: np.ndarray, trigrams: np.ndarray,
-                 numbers: np.ndarray) -> None:
-        self.a, self.b, self.stems, self.trigrams, self.numbers = a, b, stems, trigrams, numbers
+    def __init__(self, a: DocumentProfile, b: DocumentProfile, shared: np.ndarray) -> None:
+        self.a, self.b, self.shared = a, b, shared
+        self.stems, self.trigrams = shared[0], shared[1]
 
     @classmethod
     def of(cls, a: DocumentProfile, b: DocumentProfile) -> Comparison:
-        return cls(a, b, a.stems.shared(b.stems), a.trigrams.shared(b.trigrams), a.numbers.shared(b.numbers))
+        shared = np.zeros((len(a.kinds), len(a), len(b)), np.int64)
+        for x, y, out in zip(a.kinds, b.kinds, shared):
+            x.add_shared(y, out)
+        return cls(a, b, shared)
 
     def mirrored(self) -> Comparison:
         """B against A without joining again: what two sentences share is the same either way round.
         Copied in row order, so that the kernels are compiled for one memory layout, not two."""
-        return Comparison(self.b, self.a, *(np.ascontiguousarray(m.T) for m in (self.stems, self.trigrams,
-                                                                               self.numbers)))
+        return Comparison(self.b, self.a, np.ascontiguousarray(self.shared.transpose(0, 2, 1)))
 
 
 def _similarities(pair: Comparison, model: ReuseModel) -> tuple[np.ndarray, np.ndarray]:
@@ -153,9 +160,8 @@ def _similarities(pair: Comparison, model: ReuseModel) -> tuple[np.ndarray, np.n
     from .kernels import reuse_probabilities, verbatim_containment
 
     a, b = pair.a, pair.b
-    probability = reuse_probabilities(pair.stems, pair.trigrams, pair.numbers, a.stems.counts, b.stems.counts,
-                                      a.trigrams.counts, b.trigrams.counts, a.numbers.counts, b.numbers.counts,
-                                      a.tokens, b.tokens, model.weights, model.intercept)
+    probability = reuse_probabilities(pair.shared, a.counts, b.counts, a.tokens, b.tokens, model.weights,
+                                      model.intercept)
     return probability, verbatim_containment(pair.trigrams, a.trigrams.counts)
 
 

@@ -1,6 +1,6 @@
 """Loops that NumPy can only write as many small array calls, compiled by numba.
 
-Aligning a pair joins the two documents' sorted features twice (stems, trigrams). As NumPy
+Aligning a pair joins the two documents' sorted features once per kind (SHARED). As NumPy
 calls (two searchsorted, a repeat, a bincount) a join of a few hundred entries was mostly call
 overhead; compiled, it is one merge. Alignment itself (align.py's steps: copies, the
 order-preserving matching, a dynamic programme, then growing, merging and keeping passages) is one
@@ -20,10 +20,9 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
-def shared_counts(a_ids: np.ndarray, a_rows: np.ndarray, a_n: int, b_ids: np.ndarray, b_rows: np.ndarray,
-                  b_n: int) -> np.ndarray:
-    """|A's row i ∩ B's row j| for every (i, j), from each side's distinct (id, row) entries sorted by id."""
-    out = np.zeros((a_n, b_n), np.int64)
+def shared_counts(a_ids: np.ndarray, a_rows: np.ndarray, b_ids: np.ndarray, b_rows: np.ndarray, out: np.ndarray) -> None:
+    """Adds |A's row i ∩ B's row j| to `out[i, j]` for every (i, j), from each side's distinct (id, row) entries
+    sorted by id."""
     i = j = 0
     while i < a_ids.size and j < b_ids.size:
         if a_ids[i] < b_ids[j]:
@@ -40,7 +39,6 @@ def shared_counts(a_ids: np.ndarray, a_rows: np.ndarray, a_n: int, b_ids: np.nda
                 for q in range(j, j_end):
                     out[a_rows[p], b_rows[q]] += 1
             i, j = i_end, j_end
-    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -92,16 +90,23 @@ def most_shared(members: np.ndarray, starts: np.ndarray, excluded: np.ndarray,
     return questions[:k], kept[:k]
 
 
+# What two sentences share, kind by kind (align.DocumentProfile.kinds): content stems, word trigrams, numbers, and
+# the stems of all words.
+SHARED = ("stems", "trigrams", "numbers", "words")
 # What the reuse model (reuse.py) reads of a sentence pair, in this order.
 FEATURES = ("stem_dice", "stems_a_in_b", "stems_b_in_a", "trigrams_a_in_b", "trigrams_b_in_a", "length_ratio",
             "log_shared_stems", "log_unshared_stems", "log_shared_trigrams", "log_shared_numbers",
-            "log_unshared_numbers")
+            "log_unshared_numbers", "word_dice")
 
 
 @numba.njit(cache=True, nogil=True)
-def _pair_features(out: np.ndarray, s: int, t: int, d: int, sa: int, sb: int, ta: int, tb: int, da: int, db: int,
+def _pair_features(out: np.ndarray, shared: np.ndarray, a_counts: np.ndarray, b_counts: np.ndarray, i: int, j: int,
                    na: int, nb: int) -> None:
-    """FEATURES of one pair: `s` stems, `t` trigrams and `d` numbers shared, each side's counts and tokens."""
+    """FEATURES of the pair (i, j): `shared` and the sides' `*_counts` as Comparison and DocumentProfile.counts
+    hold them (kinds in SHARED's order), `na` and `nb` the sentences' tokens."""
+    s, t, d, w = shared[0, i, j], shared[1, i, j], shared[2, i, j], shared[3, i, j]
+    sa, ta, da, wa = a_counts[0, i], a_counts[1, i], a_counts[2, i], a_counts[3, i]
+    sb, tb, db, wb = b_counts[0, j], b_counts[1, j], b_counts[2, j], b_counts[3, j]
     out[0] = 2 * s / max(sa + sb, 1)
     out[1] = s / max(sa, 1)
     out[2] = s / max(sb, 1)
@@ -113,37 +118,33 @@ def _pair_features(out: np.ndarray, s: int, t: int, d: int, sa: int, sb: int, ta
     out[8] = np.log1p(t)  # a long run of shared words is a copy however long the sentences around it
     out[9] = np.log1p(d)
     out[10] = np.log1p(da + db - 2 * d)  # other figures: the same event, other facts (MSRP's hard negatives)
+    out[11] = 2 * w / max(wa + wb, 1)
 
 
 @numba.njit(cache=True, nogil=True)
-def reuse_probabilities(stems: np.ndarray, trigrams: np.ndarray, numbers: np.ndarray, a_stems: np.ndarray,
-                        b_stems: np.ndarray, a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_numbers: np.ndarray,
-                        b_numbers: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray, weights: np.ndarray,
-                        intercept: float) -> np.ndarray:
+def reuse_probabilities(shared: np.ndarray, a_counts: np.ndarray, b_counts: np.ndarray, a_tokens: np.ndarray,
+                        b_tokens: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
     """Every sentence pair's probability of reuse by the logistic model `weights` over FEATURES (zero where no
     stem is shared: such a pair is not looked at)."""
-    n, m = stems.shape
+    n, m = shared.shape[1], shared.shape[2]
     out = np.zeros((n, m))
     features = np.empty(weights.size)
     for i in range(n):
         for j in range(m):
-            if stems[i, j]:
-                _pair_features(features, stems[i, j], trigrams[i, j], numbers[i, j], a_stems[i], b_stems[j],
-                               a_trigrams[i], b_trigrams[j], a_numbers[i], b_numbers[j], a_tokens[i], b_tokens[j])
+            if shared[0, i, j]:
+                _pair_features(features, shared, a_counts, b_counts, i, j, a_tokens[i], b_tokens[j])
                 out[i, j] = 1.0 / (1.0 + np.exp(-(intercept + np.dot(weights, features))))
     return out
 
 
 @numba.njit(cache=True, nogil=True)
-def diagonal_features(stems: np.ndarray, trigrams: np.ndarray, numbers: np.ndarray, a_stems: np.ndarray,
-                      b_stems: np.ndarray, a_trigrams: np.ndarray, b_trigrams: np.ndarray, a_numbers: np.ndarray,
-                      b_numbers: np.ndarray, a_tokens: np.ndarray, b_tokens: np.ndarray) -> np.ndarray:
+def diagonal_features(shared: np.ndarray, a_counts: np.ndarray, b_counts: np.ndarray, a_tokens: np.ndarray,
+                      b_tokens: np.ndarray) -> np.ndarray:
     """FEATURES of the pairs (i, i): what the reuse model is trained on, labelled pairs given as two
     documents whose i-th sentences make pair i."""
-    out = np.zeros((stems.shape[0], len(FEATURES)))
-    for i in range(stems.shape[0]):
-        _pair_features(out[i], stems[i, i], trigrams[i, i], numbers[i, i], a_stems[i], b_stems[i], a_trigrams[i],
-                       b_trigrams[i], a_numbers[i], b_numbers[i], a_tokens[i], b_tokens[i])
+    out = np.zeros((shared.shape[1], len(FEATURES)))
+    for i in range(shared.shape[1]):
+        _pair_features(out[i], shared, a_counts, b_counts, i, i, a_tokens[i], b_tokens[i])
     return out
 
 
@@ -376,11 +377,12 @@ def load() -> None:
     """Every kernel compiled or read from the cache, before worker processes fork: they then share it,
     where a worker importing numba for itself took 0.7 s and about 100 MB of its own."""
     empty = np.zeros(0, np.int64)
-    shared_counts(empty, empty, 0, empty, empty, 0)
+    shared_counts(empty, empty, empty, empty, np.zeros((0, 0), np.int64))
     shared_shares(np.zeros((0, 2), np.int64), empty, np.zeros(1, np.int64), 0)
     most_shared(empty, np.zeros(1, np.int64), np.zeros(0, np.bool_), 0)
     empty_matrix, empty_counts = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
-    reuse_probabilities(empty_counts, empty_counts, empty_counts, *[empty] * 8, np.zeros(len(FEATURES)), 0.0)
+    no_shared, no_counts = np.zeros((len(SHARED), 0, 0), np.int64), np.zeros((len(SHARED), 0), np.int64)
+    reuse_probabilities(no_shared, no_counts, no_counts, empty, empty, np.zeros(len(FEATURES)), 0.0)
     verbatim_containment(empty_counts, empty)
     align_sentences(empty_matrix, empty_matrix, empty_counts, empty_counts, empty, empty, empty, 0.0, 0, 0.0, 0.0, 0.0,
                     0, 0)  # the settings' types only: with no sentences it stops at once

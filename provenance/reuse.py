@@ -3,7 +3,7 @@
 Learned from people's judgements, not from the project's own generator (reuse_training.py):
 MSRP's news sentence pairs (equivalent or only on the same event: the hard negatives),
 PAN-PC-10's hand-written rewrites and STS news pairs. It reads FEATURES (kernels.py: stems, trigrams
-and numbers shared each way, length ratio) and is stored as plain
+and numbers shared each way, length ratio, all words' overlap) and is stored as plain
 weights in models/reuse.json, so loading it runs no code and a reader sees what decides.
 """
 

@@ -84,9 +84,7 @@ def features(pairs: Pairs) -> np.ndarray:
     """FEATURES of every pair, by the kernel alignment's probabilities read them with."""
     from .kernels import diagonal_features
 
-    return np.concatenate([diagonal_features(p.stems, p.trigrams, p.numbers, p.a.stems.counts, p.b.stems.counts,
-                                             p.a.trigrams.counts, p.b.trigrams.counts, p.a.numbers.counts,
-                                             p.b.numbers.counts, p.a.tokens, p.b.tokens)
+    return np.concatenate([diagonal_features(p.shared, p.a.counts, p.b.counts, p.a.tokens, p.b.tokens)
                            for p in _comparisons(pairs)])
 
 
@@ -142,7 +140,8 @@ Written by `make model` (`python -m provenance.reuse_training --data ../shared/d
 - **Model:** logistic regression (scikit-learn, standardised features, C = 1) folded into plain weights on the
   raw features: P = 1 / (1 + exp(-(intercept + weights · features))). JSON, no pickle.
 - **Features** (provenance/kernels.py, `FEATURES`; the same code computes them in training and in alignment):
-  {features}. Stems are Snowball (English) stems of content words; trigrams are word trigrams of all words.
+  {features}. Stems are Snowball (English) stems of content words; trigrams are word trigrams of all words;
+  word_dice is the Dice overlap of the stems of all words, function words included.
   A pair that shares no content stem gets probability 0 and is not looked at.
 - **Training data** (human labels only, each set weighing the same in total): MSRP train (news sentence
   pairs, equivalent or not: same-event hard negatives), PAN-PC-10 human rewrites (train; easy negatives),

@@ -183,8 +183,8 @@ def _rows(sets: list[frozenset[int]]) -> _Rows:
        st.lists(st.frozensets(st.integers(0, 40), max_size=8), max_size=6))
 @settings(max_examples=200, deadline=None)
 def test_shared_feature_counts_are_exact_intersections(rows_a, rows_b):
-    got = _rows(rows_a).shared(_rows(rows_b))
-    assert got.shape == (len(rows_a), len(rows_b))
+    got = np.zeros((len(rows_a), len(rows_b)), np.int64)
+    _rows(rows_a).add_shared(_rows(rows_b), got)
     assert all(got[i, j] == len(x & y) for i, x in enumerate(rows_a) for j, y in enumerate(rows_b))
 
 
@@ -194,10 +194,14 @@ SENTENCE = st.lists(st.sampled_from(["the", "Reuters", "government", "governor",
 
 @given(st.lists(SENTENCE, max_size=5), st.lists(SENTENCE, max_size=5))
 @settings(max_examples=200, deadline=None)
-def test_profiles_count_the_stems_and_trigrams_two_sentences_share(a, b):
-    """Array profiles agree with the sets they stand for: stems of content words, word trigrams."""
+def test_profiles_count_the_stems_trigrams_and_words_two_sentences_share(a, b):
+    """Array profiles agree with the sets they stand for: stems of content words, word trigrams, stems of
+    all words."""
     def stems(s):
         return {STEMMER.stemWord(w) for w in content_words(s)}
+
+    def all_stems(s):
+        return {STEMMER.stemWord(w) for w in words(s)}
 
     def trigrams(s):
         toks = words(s)
@@ -208,11 +212,13 @@ def test_profiles_count_the_stems_and_trigrams_two_sentences_share(a, b):
     assert list(pa.tokens) == [len(words(s)) for s in a]
     assert list(pa.stems.counts) == [len(stems(s)) for s in a]
     assert list(pa.trigrams.counts) == [len(trigrams(s)) for s in a]
-    shared_stems, shared_trigrams = pa.stems.shared(pb.stems), pa.trigrams.shared(pb.trigrams)
+    assert list(pa.words.counts) == [len(all_stems(s)) for s in a]
+    shared = Comparison.of(pa, pb).shared
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            assert shared_stems[i, j] == len(stems(x) & stems(y))
-            assert shared_trigrams[i, j] == len(trigrams(x) & trigrams(y))
+            assert shared[0, i, j] == len(stems(x) & stems(y))
+            assert shared[1, i, j] == len(trigrams(x) & trigrams(y))
+            assert shared[3, i, j] == len(all_stems(x) & all_stems(y))
 
 
 @given(st.lists(st.lists(st.floats(0, 1), min_size=4, max_size=4), min_size=0, max_size=4))
@@ -242,5 +248,5 @@ def test_stems_shared_do_not_depend_on_which_word_a_vocabulary_met_first():
         DocumentProfile([first], vocabulary)
         a = DocumentProfile(["They weighed the considerations."], vocabulary)
         b = DocumentProfile(["They consider it."], vocabulary)
-        shared.append(int(a.stems.shared(b.stems)[0, 0]))
+        shared.append(int(Comparison.of(a, b).stems[0, 0]))
     assert shared == [0, 0]  # "consider" and "consid" are two stems, as Snowball says
