@@ -20,7 +20,8 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
-def shared_counts(a_ids: np.ndarray, a_rows: np.ndarray, b_ids: np.ndarray, b_rows: np.ndarray, out: np.ndarray) -> None:
+def shared_counts(a_ids: np.ndarray, a_rows: np.ndarray, b_ids: np.ndarray, b_rows: np.ndarray,
+                  out: np.ndarray) -> None:
     """Adds |A's row i ∩ B's row j| to `out[i, j]` for every (i, j), from each side's distinct (id, row) entries
     sorted by id."""
     i = j = 0
