@@ -63,7 +63,7 @@ LINE_FEATURES = ("under_ui_heading",)
 HTML_FEATURES = (
     "link_density", "log_depth", "is_heading", "is_paragraph", "is_list_item", "is_caption",
     "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside", "comment_attrs", "related_attrs",
-    "path_repeats", "path_link_density", "prose_share",
+    "path_repeats", "path_link_density", "prose_share", "link_share",
 )
 # Class and id words of reader comments and of related-story and teaser lists, apart from the other negatives:
 # what readability drops by its container's name and a model trained on few comment threads may not learn
@@ -173,17 +173,20 @@ def block_features(
     ])
     matrix = np.hstack([own, context.astype(float)])
     if with_html:
-        return np.hstack([matrix, np.array([_html(b) for b in blocks], dtype=float), _units(blocks),
-                          np.full((n, 1), _prose_share(log_words, long_block))])
+        dom = np.array([_html(b) for b in blocks], dtype=float)
+        shares = _page_shares(log_words, long_block, dom[:, HTML_FEATURES.index("link_density")])
+        return np.hstack([matrix, dom, _units(blocks), np.tile(shares, (n, 1))])
     return np.column_stack([matrix, _under_ui_heading(own)])
 
 
-def _prose_share(log_words: np.ndarray, long_block: np.ndarray) -> float:
-    """The share of the page's words in long blocks that end a sentence: an article is mostly prose, a listing
-    or a forum page mostly short repeated units, and a list of teasers is junk on the one and content on the
-    other. Lines without markup do not get it: there it brought 002's photo captions back."""
+def _page_shares(log_words: np.ndarray, long_block: np.ndarray, link_density: np.ndarray) -> np.ndarray:
+    """The shares of the page's words in long blocks that end a sentence and in blocks mostly of links: an
+    article is mostly prose, a listing or a forum page mostly short repeated units, and a list of teasers is
+    junk on the one and content on the other. Lines without markup do not get them: there the prose share
+    brought 002's photo captions back."""
     n_words = np.expm1(log_words)
-    return float(n_words[long_block].sum() / max(n_words.sum(), 1.0))
+    total = max(n_words.sum(), 1.0)
+    return np.array([n_words[long_block].sum() / total, n_words[link_density > 0.5].sum() / total])
 
 
 def _units(blocks: Sequence[Block]) -> np.ndarray:
