@@ -174,8 +174,9 @@ def block_features(
     matrix = np.hstack([own, context.astype(float)])
     if with_html:
         dom = np.array([_html(b) for b in blocks], dtype=float)
-        shares = _page_shares(log_words, long_block, dom[:, HTML_FEATURES.index("link_density")])
-        return np.hstack([matrix, dom, _units(blocks), np.tile(shares, (n, 1))])
+        link_density = dom[:, HTML_FEATURES.index("link_density")]
+        shares = _page_shares(log_words, long_block, link_density)
+        return np.hstack([matrix, dom, _units(blocks, link_density), np.tile(shares, (n, 1))])
     return np.column_stack([matrix, _under_ui_heading(own)])
 
 
@@ -189,13 +190,13 @@ def _page_shares(log_words: np.ndarray, long_block: np.ndarray, link_density: np
     return np.array([n_words[long_block].sum() / total, n_words[link_density > 0.5].sum() / total])
 
 
-def _units(blocks: Sequence[Block]) -> np.ndarray:
+def _units(blocks: Sequence[Block], link_density: np.ndarray) -> np.ndarray:
     """For each block, how many blocks of its page share its tag path (log), and their mean link density: a
     list of teasers or comments repeats one unit, each mostly a link or each short."""
     paths = Counter(b.tag_path for b in blocks)
     links: Counter[str] = Counter()
-    for b in blocks:
-        links[b.tag_path] += b.link_chars / max(len(b.text), 1)
+    for b, density in zip(blocks, link_density.tolist()):
+        links[b.tag_path] += density
     return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path]] for b in blocks])
 
 
