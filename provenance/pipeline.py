@@ -190,13 +190,29 @@ def find_derivations(
     settled: frozenset[str] = frozenset(), links: Mapping[str, Sequence[str]] | None = None,
     fingerprints: Fingerprints | None = None,
 ) -> dict[str, list[Derivation]]:
-    """For each document, the aligned candidates that attribution says are its sources.
-    `settled` (references among them): sources only, never derived; a pair of two is not looked at.
-    `links`: candidates found in an index, by document; those found only so are paired only so,
-    which keeps an archive out of the batch's exact all-pairs product (whose cost grows with the square of its
-    size). A pair with a reference (or archive) document needs only `reference_containment`: a source the
-    user named is worth aligning on less shared wording, and there are few of them."""
+    """For each document, the aligned candidates (`pairs_to_align`) that attribution says are its sources."""
     engine = engine or LocalEngine(1)
+    settled = settled | reference_ids
+    pairs = pairs_to_align(docs, reference_ids, settings, engine, settled, links, fingerprints)
+    out: dict[str, list[Derivation]] = {}
+    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK,
+                                 label="aligning pairs"):
+        out.setdefault(derivation.document, []).append(derivation)
+    return out
+
+
+def pairs_to_align(
+    docs: Sequence[Cleaned], reference_ids: frozenset[str], settings: Settings, engine: Engine,
+    settled: frozenset[str] = frozenset(), links: Mapping[str, Sequence[str]] | None = None,
+    fingerprints: Fingerprints | None = None,
+) -> np.ndarray:
+    """The pairs of `docs` (numbers, one a row) worth aligning: at `candidate_containment` by the exact shingle
+    product, then `candidates.strongest`. `settled` (references among them): sources only, never derived; a
+    pair of two is not looked at. `links`: candidates found in an index, by document; those found only so are
+    paired only so, which keeps an archive out of the batch's exact all-pairs product (whose cost grows with
+    the square of its size). A pair with a reference (or archive) document needs only
+    `reference_containment`: a source the user named is worth aligning on less shared wording, and there are
+    few of them."""
     settled = settled | reference_ids
     links = links or {}
     number = {d.document.id: n for n, d in enumerate(docs)}
@@ -226,12 +242,7 @@ def find_derivations(
     origin = np.array(origin_levels(docs, reference_ids), dtype=np.int64)
     verify = np.where(is_reference, settings.reference_containment, settings.candidate_verify)
     floor = np.minimum(verify[pairs[:, 0]], verify[pairs[:, 1]])
-    pairs = candidates.strongest(pairs, containment, floor, origin, settings.candidates_per_document)
-    out: dict[str, list[Derivation]] = {}
-    for derivation in engine.map(_derive, pairs, _Corpus(docs, reference_ids, settled, settings), ALIGNMENTS_PER_TASK,
-                                 label="aligning pairs"):
-        out.setdefault(derivation.document, []).append(derivation)
-    return out
+    return candidates.strongest(pairs, containment, floor, origin, settings.candidates_per_document)
 
 
 def _derive(pairs: np.ndarray, corpus: _Corpus) -> list[Derivation]:
