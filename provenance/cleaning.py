@@ -129,9 +129,28 @@ def clean_document(
     return clean_pages([(document, segment(document))], model, settings, templates)[0]
 
 
+REPEATED_MIN_WORDS = 5
+
+
+def repeats(texts: Sequence[str]) -> list[bool]:
+    """For each of a page's content blocks, whether an earlier one holds the same text, at least
+    REPEATED_MIN_WORDS words of it. A paragraph printed twice is how the page was rendered (a layout for
+    each screen size, one hidden; a carousel; a pull quote), not twice the article: kept twice it inflates
+    the content and matches the page with itself. Shorter lines repeat as content in tables and lists
+    (docs/boilerplate.md)."""
+    seen: set[str] = set()
+    out = []
+    for text in texts:
+        out.append(text in seen and len(words(text)) >= REPEATED_MIN_WORDS)
+        seen.add(text)
+    return out
+
+
 def _cleaned(document: Document, labelled: list[LabelledBlock], group: TemplateGroup | None, settings: Settings) -> Cleaned:
     credits = {b.block.index for b in labelled if is_credit_line(b.block.text)}
     junk = credits | {b.block.index for b in labelled if group and group.is_template(b.block.text, settings)}
+    kept = [b.block for b in labelled if b.is_content and b.block.index not in junk]
+    junk |= {block.index for block, twice in zip(kept, repeats([block.text for block in kept])) if twice}
     labelled = [LabelledBlock(b.block, b.content_probability, False) if b.block.index in junk else b for b in labelled]
     paragraphs = [b.block.text for b in labelled if b.is_content]
     evidence = find_evidence(

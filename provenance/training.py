@@ -20,6 +20,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .blocks import text_blocks
 from .boilerplate import FEATURES, BoilerplateModel
+from .cleaning import repeats
 from .features import block_features
 from .labelling import CONTENT_SHARE, DATASETS, JUNK_SHARE, Page, read_pages
 from .text import words
@@ -122,8 +123,9 @@ def evaluate(model: BoilerplateModel, items: Sequence[Featurised], threshold: fl
             continue
         for mode in ("html", "text"):
             probabilities = model.classifiers[mode].probability(getattr(item, mode))
-            kept = " ".join(b.text for b, p in zip(item.page.blocks, probabilities) if p >= threshold)
-            scores[item.page.dataset][mode].append(word_prf(kept, item.page.truth))
+            kept = [b.text for b, p in zip(item.page.blocks, probabilities) if p >= threshold]
+            once = " ".join(text for text, twice in zip(kept, repeats(kept)) if not twice)  # as cleaning does
+            scores[item.page.dataset][mode].append(word_prf(once, item.page.truth))
     report: dict[str, dict[str, float]] = {}
     for dataset, modes in sorted(scores.items()):
         report[dataset] = {"pages": len(modes["html"])}

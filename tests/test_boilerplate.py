@@ -11,7 +11,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from provenance import ModelError, read
 from provenance.boilerplate import BoilerplateModel, default_model_dir
-from provenance.cleaning import clean_batch, clean_document
+from provenance.cleaning import clean_batch, clean_document, repeats
 from provenance.settings import Settings
 from provenance.text import normalize
 from provenance.trees import NUMPY_PAIRS, Trees
@@ -61,6 +61,18 @@ def test_html_page_chrome_is_removed(seed_html_dir, model):
         text = clean_document(doc, model, Settings()).text
         for chrome in ("Privacy policy", "All rights reserved", "Stocks end mixed", "do not read me", "Business"):
             assert chrome not in text, (doc.id, chrome)
+
+
+def test_a_paragraph_printed_twice_is_kept_once_and_short_repeated_lines_stay(model):
+    paragraph = "The council approved the new budget on Tuesday after a debate that lasted most of the night."
+    other = "Members of the opposition said they would challenge the decision in court before the end of the month."
+    html = (f"<html><body><article><p>{paragraph}</p><p>{other}</p></article>"
+            f"<div class='layout-mobile'><p>{paragraph}</p></div></body></html>")
+    cleaned = clean_document(Document(id="d", location="d", html=html), model, Settings())
+    copies = [b for b in cleaned.blocks if b.block.text == paragraph]
+    assert len(copies) == 2 and min(b.content_probability for b in copies) >= 0.5, "the model keeps both copies"
+    assert cleaned.text.splitlines() == [paragraph, other]
+    assert repeats(["Yes", "No", "Yes", paragraph, other, paragraph]) == [False] * 5 + [True]
 
 
 def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_not(seeds, model):
