@@ -50,6 +50,15 @@ def test_the_readmes_demo_table_is_what_make_demo_prints(seeds):
     assert result.exit_code == 0
     assert _table_rows(result.stdout) == _table_rows(shown) and len(_table_rows(shown)) == 5
 
+def test_the_readmes_jsonl_example_is_what_score_prints(seeds):
+    [shown] = re.findall(r"`--format jsonl` gives one object per document:\n\n```json\n(.*?)\n```",
+                         README.read_text(encoding="utf-8"), re.S)
+    example = json.loads(shown)
+    result = runner.invoke(app, ["score", str(seeds), "-f", "jsonl"])
+    assert result.exit_code == 0
+    assert {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}[example["id"]] == example
+
+
 def test_verbose_works_after_the_subcommand_too(seeds):
     for command in (["-v", "score", str(seeds), "-f", "jsonl"], ["score", str(seeds), "-f", "jsonl", "-v"]):
         result = runner.invoke(app, command)
