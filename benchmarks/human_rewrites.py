@@ -39,7 +39,7 @@ from provenance.pipeline import score_corpus
 from provenance.reuse_training import Pairs, read_sets
 from provenance.scoring import classify
 from provenance.signatures import shingle_hashes
-from provenance.text import sentence_spans
+from provenance.text import sentence_spans, words
 from provenance.types import DerivationClass, Document, Score
 
 SENTENCES = 10
@@ -125,13 +125,32 @@ def measure(scores: list[Score], truth: dict[str, Truth]) -> dict[str, float]:
     m = corpus_metrics(scores, truth)
     by = {s.id: s for s in scores}
     originality = {i: 1.0 if s.originality is None else s.originality for i, s in by.items()}  # nothing kept: own
+    return {**m, **ranking(originality, truth)}
+
+
+def ranking(originality: dict[str, float], truth: dict[str, Truth]) -> dict[str, float]:
+    """The AUC of originality between derived documents and each kind of independent one, and each variant's
+    mean originality."""
     derived = [originality[i] for i, t in truth.items() if t.source]
+    m = {}
     for variant in ("same event", "same topic"):
         independent = [originality[i] for i, t in truth.items() if t.variant == variant]
         m[f"auc {variant}"] = roc_auc_score([1] * len(independent) + [0] * len(derived), independent + derived)
     for variant in VARIANTS:
         m[variant] = float(np.mean([originality[i] for i, t in truth.items() if t.variant == variant]))
     return m
+
+
+def trigram_baseline(docs: list[Document], references: list[Document]) -> dict[str, float]:
+    """The yardstick issue #29 measured against: as originality, 1 - the share of a document's word trigrams
+    found in the reference that holds most of them."""
+    def trigrams(text: str) -> set[tuple[str, ...]]:
+        tokens = words(text)
+        return set(zip(tokens, tokens[1:], tokens[2:]))
+
+    held = [trigrams(r.text or "") for r in references]
+    return {doc.id: 1 - max(len(own & r) / max(len(own), 1) for r in held)
+            for doc, own in ((d, trigrams(d.text or "")) for d in docs)}
 
 
 def reclassed(scores: list[Score], settings: Settings) -> list[Score]:
@@ -168,13 +187,17 @@ def main() -> None:
     defaults = Settings()
     check, check_references, check_truth = build(test, topics[args.documents:], args.documents, seed=2)
     m = measure([r.score for r in score_corpus(check, defaults, check_references, model)], check_truth)
+    yardstick = ranking(trigram_baseline(check, check_references), check_truth)
     lines += ["", "Defaults: " + ", ".join(f"{n} = {getattr(defaults, n)}" for n in [*GRID, *SHARES]) + ".", "",
               f"## Check: documents built from the test splits ({len(check)} documents, {len(check_references)} "
               "references), the defaults", "",
               "| macro F1 | attribution | AUC vs same topic | AUC vs same event | independent classed derived |",
               "|---|---|---|---|---|", f"| {_metrics(m)} |", "",
               "Per class F1: " + ", ".join(f"{k} {v:.3f}" for k, v in m["f1"].items()) + ".", "",
-              "Mean originality: " + ", ".join(f"{v} {m[v]:.3f}" for v in VARIANTS) + "."]
+              "Mean originality: " + ", ".join(f"{v} {m[v]:.3f}" for v in VARIANTS) + ".", "",
+              "Yardstick, word-trigram containment in the reference that holds most (1 - it as originality): "
+              f"AUC vs same topic {yardstick['auc same topic']:.3f}, vs same event {yardstick['auc same event']:.3f}; "
+              "mean: " + ", ".join(f"{v} {yardstick[v]:.3f}" for v in VARIANTS) + "."]
     publish(lines, args.out)
 
 
