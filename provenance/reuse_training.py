@@ -23,6 +23,7 @@ import numpy as np
 from .align import Comparison, DocumentProfile, Vocabulary
 from .reuse import MODEL_FILE, ReuseModel
 from .text import normalize
+from .training import library_versions
 
 PAIRS_PER_COMPARISON = 200  # labelled pairs compared as two documents at once (a 200 × 200 join)
 
@@ -136,6 +137,7 @@ CARD = """# Reuse model card
 `models/reuse.json`: how likely a sentence of one document is reused (copied or rewritten) from a sentence of
 another. Alignment (provenance/align.py) matches sentences by it; originality weighs a rewritten sentence by it.
 Written by `make model` (`python -m provenance.reuse_training --data ../shared/data --out models`); do not edit.
+Fitted with {versions}: the same versions give the same weights again.
 
 - **Model:** logistic regression (scikit-learn, standardised features, C = 1) folded into plain weights on the
   raw features: P = 1 / (1 + exp(-(intercept + weights · features))). JSON, no pickle.
@@ -175,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     (args.out / MODEL_FILE).write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
     table = "\n".join(report(train, test, model))
     weights = "\n".join(f"| {f} | {w:.4f} |" for f, w in zip(model.features, model.weights))
-    card = CARD.format(features=", ".join(model.features), table=table, weights=weights, intercept=model.intercept)
+    versions = ", ".join(f"{name} {version}" for name, version in library_versions().items())
+    card = CARD.format(features=", ".join(model.features), table=table, weights=weights, intercept=model.intercept,
+                       versions=versions)
     (args.out / "REUSE_MODEL_CARD.md").write_text(card, encoding="utf-8")
     print(table)
 

@@ -148,12 +148,21 @@ def train(data_dir: Path, out_dir: Path, datasets: Sequence[str] = DATASETS) -> 
                   "train_sites": len({i.page.site for i in train_items}),
                   "eval_sites": len({i.page.site for i in eval_items})},
         "datasets": list(datasets),
+        "versions": library_versions(),
     }
     model = BoilerplateModel({mode: Trees.from_classifier(c) for mode, c in classifiers.items()}, meta)
     meta["metrics"] = evaluate(model, eval_items)
     model.save(out_dir)
     (out_dir / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")
     return meta
+
+
+def library_versions() -> dict[str, str]:
+    """What a model was fitted with: `make model` gives the same model again only with the same versions (a new
+    NumPy moved the last bits of some thresholds)."""
+    import sklearn
+
+    return {"scikit-learn": sklearn.__version__, "numpy": np.__version__}
 
 
 PEERS_START, PEERS_END = "<!-- peers: benchmarks/extraction.py -->", "<!-- /peers -->"
@@ -188,6 +197,8 @@ HTML only: {", ".join(f for f in meta["features"]["html"] if f not in meta["feat
 ## Split
 By site, {split["rule"]}: {split["train_pages"]} training pages from {split["train_sites"]} sites,
 {split["eval_pages"]} evaluation pages from {split["eval_sites"]} sites; no site is in both.
+Fitted with {", ".join(f"{name} {version}" for name, version in meta["versions"].items())}: `make model` gives these
+trees again with the same versions (others may move a threshold's last bits, or more).
 
 ## Metrics (evaluation sites only; word-level bag-of-words P/R/F1 per page, averaged)
 Text mode renders each page's blocks one a line (list items marked "- " on half the pages, as Markdown-writing
