@@ -149,8 +149,11 @@ def trigram_baseline(docs: list[Document], references: list[Document]) -> dict[s
         return set(zip(tokens, tokens[1:], tokens[2:]))
 
     held = [trigrams(r.text or "") for r in references]
-    return {doc.id: 1 - max(len(own & r) / max(len(own), 1) for r in held)
-            for doc, own in ((d, trigrams(d.text or "")) for d in docs)}
+    originality = {}
+    for doc in docs:
+        own = trigrams(doc.text or "")
+        originality[doc.id] = 1 - max(len(own & r) / max(len(own), 1) for r in held)
+    return originality
 
 
 def reclassed(scores: list[Score], settings: Settings) -> list[Score]:

@@ -50,6 +50,7 @@ def test_the_readmes_demo_table_is_what_make_demo_prints(seeds):
     assert result.exit_code == 0
     assert _table_rows(result.stdout) == _table_rows(shown) and len(_table_rows(shown)) == 5
 
+
 def test_the_readmes_jsonl_example_is_what_score_prints(seeds):
     [shown] = re.findall(r"`--format jsonl` gives one object per document:\n\n```json\n(.*?)\n```",
                          README.read_text(encoding="utf-8"), re.S)
