@@ -23,7 +23,7 @@ import numpy as np
 from .align import Comparison, DocumentProfile, Vocabulary
 from .reuse import MODEL_FILE, ReuseModel
 from .text import normalize
-from .training import library_versions
+from .training import fitted_with, library_versions
 
 PAIRS_PER_COMPARISON = 200  # labelled pairs compared as two documents at once (a 200 × 200 join)
 
@@ -177,9 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     (args.out / MODEL_FILE).write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
     table = "\n".join(report(train, test, model))
     weights = "\n".join(f"| {f} | {w:.4f} |" for f, w in zip(model.features, model.weights))
-    versions = ", ".join(f"{name} {version}" for name, version in library_versions().items())
     card = CARD.format(features=", ".join(model.features), table=table, weights=weights, intercept=model.intercept,
-                       versions=versions)
+                       versions=fitted_with(library_versions()))
     (args.out / "REUSE_MODEL_CARD.md").write_text(card, encoding="utf-8")
     print(table)
 

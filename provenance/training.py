@@ -165,6 +165,11 @@ def library_versions() -> dict[str, str]:
     return {"scikit-learn": sklearn.__version__, "numpy": np.__version__}
 
 
+def fitted_with(versions: dict[str, str]) -> str:
+    """`library_versions` as a model card says them."""
+    return ", ".join(f"{name} {version}" for name, version in versions.items())
+
+
 PEERS_START, PEERS_END = "<!-- peers: benchmarks/extraction.py -->", "<!-- /peers -->"
 
 
@@ -197,7 +202,7 @@ HTML only: {", ".join(f for f in meta["features"]["html"] if f not in meta["feat
 ## Split
 By site, {split["rule"]}: {split["train_pages"]} training pages from {split["train_sites"]} sites,
 {split["eval_pages"]} evaluation pages from {split["eval_sites"]} sites; no site is in both.
-Fitted with {", ".join(f"{name} {version}" for name, version in meta["versions"].items())}: `make model` gives these
+Fitted with {fitted_with(meta["versions"])}: `make model` gives these
 trees again with the same versions (others may move a threshold's last bits, or more).
 
 ## Metrics (evaluation sites only; word-level bag-of-words P/R/F1 per page, averaged)
