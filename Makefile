@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bombs.py --out benchmarks/bombs.md
 	$(BIN)/python benchmarks/startup.py --out benchmarks/startup.md
 	$(BIN)/python benchmarks/extraction.py --data $(DATA) --out benchmarks/extraction.md --card models/MODEL_CARD.md
+	$(BIN)/python benchmarks/boilerplate_cv.py --data $(DATA) --out benchmarks/boilerplate_cv.md
 	$(BIN)/python benchmarks/report_scale.py --data $(DATA) --out benchmarks/report_scale.md
 	$(BIN)/python benchmarks/signatures.py --data $(DATA) --out benchmarks/signatures.md
 	$(BIN)/python benchmarks/scale.py --data $(DATA) --sizes 10000 100000 --again --out benchmarks/scale.md

@@ -33,11 +33,11 @@ DATASETS = ("scrapinghub-aeb", "cleaneval", "cleanportaleval", "wcxb-dev")
 EXTRACTORS = ("provenance", "trafilatura", "justext", "boilerpy3", "readability-lxml")
 
 
-def eval_pages(data: Path) -> list[dict]:
-    """(dataset, id, html, text rendering, truth) of every held-out page with full-text truth."""
+def eval_pages(data: Path, held_out_only: bool = True) -> list[dict]:
+    """(dataset, id, html, text rendering, truth) of every held-out page (or every page) with full-text truth."""
     out = []
     for page in read_pages(data, DATASETS):
-        if page.truth is None or not is_eval_site(page.site) or not page.blocks:
+        if page.truth is None or (held_out_only and not is_eval_site(page.site)) or not page.blocks:
             continue
         raw = _raw_html(data, page.dataset, page.page_id)
         out.append({"dataset": page.dataset, "id": page.page_id, "html": raw, "text": rendered(page),

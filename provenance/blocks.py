@@ -107,6 +107,8 @@ class _Owner:
     attrs: str = ""
     negative: int = 0
     positive: int = 0
+    hidden: bool = False
+    ancestors: tuple[int, ...] = ()
 
 
 class _Walker:
@@ -118,6 +120,7 @@ class _Walker:
         self.parts: list[str] = []
         self.link_chars = 0
         self.in_link = 0
+        self.opened = 0  # block elements so far: each one's number in `ancestors`
 
     def walk(self, root: etree._Element) -> None:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -147,12 +150,16 @@ class _Walker:
     def _owner(self, tag: str, el: etree._Element) -> _Owner:
         parent = self.owners[-1]
         own = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        hidden = parent.hidden or _is_hidden(el)
+        ancestors = (*parent.ancestors, self.opened)
+        self.opened += 1
         if not own:
-            return _Owner(tag, f"{parent.path}>{tag}", parent.attrs, parent.negative, parent.positive)
+            return _Owner(tag, f"{parent.path}>{tag}", parent.attrs, parent.negative, parent.positive, hidden,
+                          ancestors)
         negative, positive = _attr_signals(own)
         return _Owner(
             tag, f"{parent.path}>{tag}", f"{parent.attrs} {own}"[-300:].strip(),
-            parent.negative + negative, parent.positive + positive,
+            parent.negative + negative, parent.positive + positive, hidden, ancestors,
         )
 
     def _add(self, text: str | None) -> None:
@@ -180,8 +187,21 @@ class _Walker:
                 depth=owner.path.count(">"),
                 negative_attrs=owner.negative,
                 positive_attrs=owner.positive,
+                hidden=owner.hidden,
+                ancestors=owner.ancestors,
             )
             self.blocks.append(_trimmed(block))
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    """Hidden from readers by the page itself: schema.org copies of the article, closed modals, menus for
+    other screens. Some pages show it by script (tabs, "read more"), so it is a feature, not a cut."""
+    style = el.get("style")
+    return (el.get("hidden") is not None or el.get("aria-hidden") == "true"
+            or bool(style and _HIDDEN_STYLE.search(style)))
 
 
 def _trimmed(block: Block) -> Block:

@@ -130,27 +130,40 @@ def clean_document(
 
 
 REPEATED_MIN_WORDS = 5
+HIDDEN_COPY_SHARE = 0.8
+_SHINGLE = 5
 
 
-def repeats(texts: Sequence[str]) -> list[bool]:
-    """For each of a page's content blocks, whether an earlier one holds the same text, at least
-    REPEATED_MIN_WORDS words of it. A paragraph printed twice is how the page was rendered (a layout for
-    each screen size, one hidden; a carousel; a pull quote), not twice the article: kept twice it inflates
-    the content and matches the page with itself. Shorter lines repeat as content in tables and lists
-    (docs/boilerplate.md)."""
+def copies(blocks: Sequence[Block]) -> list[bool]:
+    """For each of a page's content blocks, whether it shows again what the page already shows: kept twice, it
+    inflates the content and matches the page with itself (docs/boilerplate.md).
+    - The same text as an earlier block, at least REPEATED_MIN_WORDS words: a layout for each screen size, a
+      carousel, a pull quote. Shorter lines repeat as content in tables and lists.
+    - A hidden block whose word 5-grams are mostly in the visible ones: the article again for search engines
+      (schema.org's articleBody) or for print."""
     seen: set[str] = set()
     out = []
-    for text in texts:
-        out.append(text in seen and len(words(text)) >= REPEATED_MIN_WORDS)
-        seen.add(text)
+    for block in blocks:
+        out.append(block.text in seen and len(words(block.text)) >= REPEATED_MIN_WORDS)
+        seen.add(block.text)
+    if any(b.hidden for b in blocks):
+        shown = set().union(*(_shingles(b.text) for b in blocks if not b.hidden))
+        for i, block in enumerate(blocks):
+            own = _shingles(block.text) if block.hidden else set()
+            out[i] = out[i] or bool(own) and len(own & shown) >= HIDDEN_COPY_SHARE * len(own)
     return out
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    return {tuple(tokens[i:i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
 
 
 def _cleaned(document: Document, labelled: list[LabelledBlock], group: TemplateGroup | None, settings: Settings) -> Cleaned:
     credits = {b.block.index for b in labelled if is_credit_line(b.block.text)}
     junk = credits | {b.block.index for b in labelled if group and group.is_template(b.block.text, settings)}
     kept = [b.block for b in labelled if b.is_content and b.block.index not in junk]
-    junk |= {block.index for block, twice in zip(kept, repeats([block.text for block in kept])) if twice}
+    junk |= {block.index for block, twice in zip(kept, copies(kept)) if twice}
     labelled = [LabelledBlock(b.block, b.content_probability, False) if b.block.index in junk else b for b in labelled]
     paragraphs = [b.block.text for b in labelled if b.is_content]
     evidence = find_evidence(

@@ -63,7 +63,7 @@ LINE_FEATURES = ("under_ui_heading",)
 HTML_FEATURES = (
     "link_density", "log_depth", "is_heading", "is_paragraph", "is_list_item", "is_caption",
     "is_other", "negative_attrs", "positive_attrs", "in_nav_footer_aside", "comment_attrs", "related_attrs",
-    "path_repeats", "path_link_density", "prose_share", "link_share",
+    "path_repeats", "path_link_density", "unit_depth", "hidden", "prose_share", "link_share",
 )
 # Class and id words of reader comments and of related-story and teaser lists, apart from the other negatives:
 # what readability drops by its container's name and a model trained on few comment threads may not learn
@@ -191,13 +191,40 @@ def _page_shares(log_words: np.ndarray, long_block: np.ndarray, link_density: np
 
 
 def _units(blocks: Sequence[Block], link_density: np.ndarray) -> np.ndarray:
-    """For each block, how many blocks of its page share its tag path (log), and their mean link density: a
-    list of teasers or comments repeats one unit, each mostly a link or each short."""
+    """For each block, how many blocks of its page share its tag path (log), their mean link density, how far up
+    its look-alikes meet (log) and whether the page hides it: a list of teasers or comments repeats one unit,
+    each mostly a link or each short."""
     paths = Counter(b.tag_path for b in blocks)
     links: Counter[str] = Counter()
     for b, density in zip(blocks, link_density.tolist()):
         links[b.tag_path] += density
-    return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path]] for b in blocks])
+    depth = _unit_depths(blocks)
+    return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path], math.log1p(d), b.hidden]
+                     for b, d in zip(blocks, depth)])
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _unit_depths(blocks: Sequence[Block]) -> list[int]:
+    """How far up the tree a block's look-alikes (same tag path and classes, numbers aside) meet: paragraphs of
+    one article meet at their parent, teasers and comments only several levels up, each in its own unit.
+    Blocks come in document order, so a group's first and last block meet where all of them do."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, b in enumerate(blocks):
+        groups.setdefault((b.tag_path, _numberless(b.attrs)), []).append(i)
+    depth = [0] * len(blocks)
+    for members in groups.values():
+        first, last = blocks[members[0]].ancestors, blocks[members[-1]].ancestors
+        shared = next((k for k, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
+        for i in members:
+            depth[i] = len(blocks[i].ancestors) - shared
+    return depth
+
+
+@lru_cache(maxsize=16384)
+def _numberless(attrs: str) -> str:
+    return _DIGITS.sub("", attrs)
 
 
 def _html(block: Block) -> list[float]:

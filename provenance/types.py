@@ -66,6 +66,8 @@ class Block:
     trimmed: str = ""
     negative_attrs: int = 0
     positive_attrs: int = 0
+    hidden: bool = False  # under an element the page hides (display:none, hidden, aria-hidden)
+    ancestors: tuple[int, ...] = ()  # its block elements from the root down, numbered in document order
 
 
 @dataclass(frozen=True)

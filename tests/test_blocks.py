@@ -16,6 +16,14 @@ def test_html_blocks_follow_block_elements_and_skip_scripts():
     assert blocks[4].link_chars == 4
 
 
+def test_blocks_know_what_the_page_hides_and_their_ancestors():
+    a, b, hidden, shown = html_blocks(
+        "<body><div><p>one</p><p>two</p></div><div style='DISPLAY: none'><p>three</p></div><p>four</p></body>")
+    assert (a.hidden, b.hidden, hidden.hidden, shown.hidden) == (False, False, True, False)
+    assert a.ancestors[:-1] == b.ancestors[:-1] and a.ancestors[-1] != b.ancestors[-1]
+    assert [x.hidden for x in html_blocks("<div hidden><p>x</p></div><div aria-hidden='true'>y</div>")] == [True, True]
+
+
 def test_br_splits_blocks_and_comments_are_ignored():
     assert [b.text for b in html_blocks("<p>one<br>two<!-- hidden --> three</p>")] == ["one", "two three"]
 

@@ -11,11 +11,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from provenance import ModelError, read
 from provenance.boilerplate import BoilerplateModel, default_model_dir
-from provenance.cleaning import clean_batch, clean_document, repeats
+from provenance.cleaning import clean_batch, clean_document, copies
 from provenance.settings import Settings
 from provenance.text import normalize
 from provenance.trees import NUMPY_PAIRS, Trees
-from provenance.types import Block, Document
+from provenance.types import Block, Cleaned, Document
 
 from .seed_truth import BLOG, BRIEFING, DUPLICATE_TITLE, KNOWN_KEPT, article_lines, junk_lines
 
@@ -63,16 +63,32 @@ def test_html_page_chrome_is_removed(seed_html_dir, model):
             assert chrome not in text, (doc.id, chrome)
 
 
+PARAGRAPH = "The council approved the new budget on Tuesday after a debate that lasted most of the night."
+OTHER = "Members of the opposition said they would challenge the decision in court before the end of the month."
+
+
+def _article_and(extra: str, model) -> Cleaned:
+    """An article of two paragraphs, then `extra` markup, cleaned."""
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{OTHER}</p></article>{extra}</body></html>"
+    return clean_document(Document(id="d", location="d", html=html), model, Settings())
+
+
 def test_a_paragraph_printed_twice_is_kept_once_and_short_repeated_lines_stay(model):
-    paragraph = "The council approved the new budget on Tuesday after a debate that lasted most of the night."
-    other = "Members of the opposition said they would challenge the decision in court before the end of the month."
-    html = (f"<html><body><article><p>{paragraph}</p><p>{other}</p></article>"
-            f"<div class='layout-mobile'><p>{paragraph}</p></div></body></html>")
-    cleaned = clean_document(Document(id="d", location="d", html=html), model, Settings())
-    copies = [b for b in cleaned.blocks if b.block.text == paragraph]
-    assert len(copies) == 2 and min(b.content_probability for b in copies) >= 0.5, "the model keeps both copies"
-    assert cleaned.text.splitlines() == [paragraph, other]
-    assert repeats(["Yes", "No", "Yes", paragraph, other, paragraph]) == [False] * 5 + [True]
+    cleaned = _article_and(f"<div class='layout-mobile'><p>{PARAGRAPH}</p></div>", model)
+    twice = [b for b in cleaned.blocks if b.block.text == PARAGRAPH]
+    assert len(twice) == 2 and min(b.content_probability for b in twice) >= 0.5, "the model keeps both copies"
+    assert cleaned.text.splitlines() == [PARAGRAPH, OTHER]
+    blocks = [Block(i, text) for i, text in enumerate(["Yes", "No", "Yes", PARAGRAPH, OTHER, PARAGRAPH])]
+    assert copies(blocks) == [False] * 5 + [True]
+
+
+def test_a_hidden_copy_of_the_article_is_dropped_but_hidden_text_of_its_own_is_not(model):
+    cleaned = _article_and(f"<div style='display:none' itemprop='articleBody'>{PARAGRAPH} {OTHER}</div>", model)
+    assert cleaned.blocks[-1].block.hidden and cleaned.blocks[-1].content_probability >= 0.5, "the model keeps it"
+    assert cleaned.text.splitlines() == [PARAGRAPH, OTHER]
+    shown = [Block(0, PARAGRAPH), Block(1, OTHER)]
+    assert copies([*shown, Block(2, f"{PARAGRAPH} {OTHER}", hidden=True)]) == [False, False, True], "most 5-grams shown"
+    assert copies([shown[0], Block(1, OTHER, hidden=True)]) == [False, False], "shown nowhere else: the model decides"
 
 
 def test_lines_repeated_across_a_folder_are_template_but_shared_paragraphs_are_not(seeds, model):
@@ -175,3 +191,15 @@ def test_lines_under_a_heading_of_site_words_are_marked_until_the_article_resume
              "Home > US", "A headline under a breadcrumb"]
     marked = block_features([Block(i, line) for i, line in enumerate(lines)])[:, FEATURES["text"].index("under_ui_heading")]
     assert marked.tolist() == [0, 1, 1, 0, 0, 0, 1, 0, 0, 0]
+
+
+def test_teasers_each_in_their_own_unit_meet_higher_up_than_an_articles_paragraphs():
+    from provenance.blocks import html_blocks
+    from provenance.boilerplate import FEATURES
+    from provenance.features import block_features
+
+    teaser = "<li><article><div><p>{}</p></div></article></li>"
+    blocks = html_blocks("<body><div class='story'><p>One.</p><p>Two.</p><p>Three.</p></div><ul>"
+                         + "".join(teaser.format(t) for t in ("Four.", "Five.", "Six.")) + "</ul><p>Alone.</p></body>")
+    depth = block_features(blocks, with_html=True)[:, FEATURES["html"].index("unit_depth")]
+    assert np.expm1(depth).round().tolist() == [1, 1, 1, 4, 4, 4, 0]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from provenance.labelling import align_labels, site_of, snippet_labels
-from provenance.training import evaluate_dataset, is_eval_site, word_prf
+from provenance.training import evaluate_dataset, fold, is_eval_site, word_prf
 from provenance.types import Block
 
 
@@ -36,6 +38,9 @@ def test_split_is_by_site_and_stable():
     assert site_of("https://www.example.com/a") == site_of("http://example.com/b") == "example.com"
     assert is_eval_site("example.com") == is_eval_site("example.com")
     assert 0.1 < sum(is_eval_site(f"site{i}.com") for i in range(1000)) / 1000 < 0.3
+    folds = Counter(fold(f"site{i}.com") for i in range(1000))
+    assert sorted(folds) == [0, 1, 2, 3, 4] and min(folds.values()) > 150, "five folds of about a fifth each"
+    assert all(is_eval_site(f"site{i}.com") == (fold(f"site{i}.com") == 0) for i in range(1000))
 
 
 @pytest.mark.data
