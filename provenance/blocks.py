@@ -8,6 +8,7 @@ for what it is best at, detecting the charset of undeclared pages (ingest.files)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import unescape
@@ -82,7 +83,7 @@ def html_blocks(markup: str) -> list[Block]:
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # keeps their tail text
     walker = _Walker()
     walker.walk(root)
-    return walker.blocks
+    return walker.blocks()
 
 
 # Class/id words that mark site furniture or article body; counted once per element
@@ -108,19 +109,19 @@ class _Owner:
     negative: int = 0
     positive: int = 0
     hidden: bool = False
-    ancestors: tuple[int, ...] = ()
+    ancestors: tuple[int, ...] = ()  # the block elements from the root down to this one, numbered as opened
 
 
 class _Walker:
     """Accumulates inline text into the nearest block-level ancestor."""
 
     def __init__(self) -> None:
-        self.blocks: list[Block] = []
+        self.found: list[tuple[str, _Owner, int]] = []  # text, its owner, its characters in links
         self.owners: list[_Owner] = [_Owner()]
         self.parts: list[str] = []
         self.link_chars = 0
         self.in_link = 0
-        self.opened = 0  # block elements so far: each one's number in `ancestors`
+        self.opened = 0  # block elements opened so far
 
     def walk(self, root: etree._Element) -> None:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -176,21 +177,51 @@ class _Walker:
             return
         text = normalize(raw)
         if text:
-            owner = self.owners[-1]
-            block = Block(
-                index=len(self.blocks),
+            self.found.append((text, self.owners[-1], min(link_chars, len(text))))
+
+    def blocks(self) -> list[Block]:
+        owners = [owner for _, owner, _ in self.found]
+        return [
+            _trimmed(Block(
+                index=i,
                 text=text,
                 kind=_KINDS.get(owner.tag, BlockKind.OTHER),
                 tag_path=owner.path,
                 attrs=owner.attrs,
-                link_chars=min(link_chars, len(text)),
+                link_chars=link_chars,
                 depth=owner.path.count(">"),
                 negative_attrs=owner.negative,
                 positive_attrs=owner.positive,
                 hidden=owner.hidden,
-                ancestors=owner.ancestors,
-            )
-            self.blocks.append(_trimmed(block))
+                unit_depth=unit_depth,
+            ))
+            for i, ((text, owner, link_chars), unit_depth) in enumerate(zip(self.found, _unit_depths(owners)))
+        ]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _unit_depths(owners: Sequence[_Owner]) -> list[int]:
+    """How far up the tree each block's look-alikes (same tag path and classes, numbers aside) meet: an
+    article's paragraphs meet at their parent, teasers and comments only several levels up, each in its own
+    unit. Blocks come in document order and elements are numbered as the tree is walked, so a group's first
+    and last block meet where all of them do."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, owner in enumerate(owners):
+        groups.setdefault((owner.path, _numberless(owner.attrs)), []).append(i)
+    depths = [0] * len(owners)
+    for members in groups.values():
+        first, last = owners[members[0]].ancestors, owners[members[-1]].ancestors
+        shared = next((k for k, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
+        for i in members:
+            depths[i] = len(owners[i].ancestors) - shared
+    return depths
+
+
+@lru_cache(maxsize=16384)
+def _numberless(attrs: str) -> str:
+    return _DIGITS.sub("", attrs)
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)

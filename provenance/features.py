@@ -192,39 +192,14 @@ def _page_shares(log_words: np.ndarray, long_block: np.ndarray, link_density: np
 
 def _units(blocks: Sequence[Block], link_density: np.ndarray) -> np.ndarray:
     """For each block, how many blocks of its page share its tag path (log), their mean link density, how far up
-    its look-alikes meet (log) and whether the page hides it: a list of teasers or comments repeats one unit,
-    each mostly a link or each short."""
+    its look-alikes meet (log, blocks.py) and whether the page hides it: a list of teasers or comments repeats
+    one unit, each mostly a link or each short."""
     paths = Counter(b.tag_path for b in blocks)
     links: Counter[str] = Counter()
     for b, density in zip(blocks, link_density.tolist()):
         links[b.tag_path] += density
-    depth = _unit_depths(blocks)
-    return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path], math.log1p(d), b.hidden]
-                     for b, d in zip(blocks, depth)])
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _unit_depths(blocks: Sequence[Block]) -> list[int]:
-    """How far up the tree a block's look-alikes (same tag path and classes, numbers aside) meet: paragraphs of
-    one article meet at their parent, teasers and comments only several levels up, each in its own unit.
-    Blocks come in document order, so a group's first and last block meet where all of them do."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, b in enumerate(blocks):
-        groups.setdefault((b.tag_path, _numberless(b.attrs)), []).append(i)
-    depth = [0] * len(blocks)
-    for members in groups.values():
-        first, last = blocks[members[0]].ancestors, blocks[members[-1]].ancestors
-        shared = next((k for k, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
-        for i in members:
-            depth[i] = len(blocks[i].ancestors) - shared
-    return depth
-
-
-@lru_cache(maxsize=16384)
-def _numberless(attrs: str) -> str:
-    return _DIGITS.sub("", attrs)
+    return np.array([[math.log(paths[b.tag_path]), links[b.tag_path] / paths[b.tag_path], math.log1p(b.unit_depth),
+                      b.hidden] for b in blocks])
 
 
 def _html(block: Block) -> list[float]:

@@ -67,7 +67,7 @@ class Block:
     negative_attrs: int = 0
     positive_attrs: int = 0
     hidden: bool = False  # under an element the page hides (display:none, hidden, aria-hidden)
-    ancestors: tuple[int, ...] = ()  # its block elements from the root down, numbered in document order
+    unit_depth: int = 0  # how far up the tree its look-alikes on the page meet (0: it has none)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,18 @@ def test_html_blocks_follow_block_elements_and_skip_scripts():
     assert blocks[4].link_chars == 4
 
 
-def test_blocks_know_what_the_page_hides_and_their_ancestors():
-    a, b, hidden, shown = html_blocks(
-        "<body><div><p>one</p><p>two</p></div><div style='DISPLAY: none'><p>three</p></div><p>four</p></body>")
-    assert (a.hidden, b.hidden, hidden.hidden, shown.hidden) == (False, False, True, False)
-    assert a.ancestors[:-1] == b.ancestors[:-1] and a.ancestors[-1] != b.ancestors[-1]
-    assert [x.hidden for x in html_blocks("<div hidden><p>x</p></div><div aria-hidden='true'>y</div>")] == [True, True]
+def test_blocks_know_what_the_page_hides():
+    blocks = html_blocks("<body><div><p>one</p></div><div style='DISPLAY: none'><p>two</p></div><p>three</p>"
+                         "<div hidden><p>four</p></div><div aria-hidden='true'>five</div></body>")
+    assert [b.hidden for b in blocks] == [False, True, False, True, True]
+
+
+def test_teasers_each_in_their_own_unit_meet_higher_up_than_an_articles_paragraphs():
+    teaser = "<li class='item-{}'><article><div><p>{}</p></div></article></li>"
+    blocks = html_blocks("<body><div class='story'><p>One.</p><p>Two.</p><p>Three.</p></div><ul>"
+                         + "".join(teaser.format(i, t) for i, t in enumerate(("Four.", "Five.", "Six.")))
+                         + "</ul><p>Alone.</p></body>")
+    assert [b.unit_depth for b in blocks] == [1, 1, 1, 4, 4, 4, 0], "numbers in class names aside"
 
 
 def test_br_splits_blocks_and_comments_are_ignored():

@@ -192,14 +192,3 @@ def test_lines_under_a_heading_of_site_words_are_marked_until_the_article_resume
     marked = block_features([Block(i, line) for i, line in enumerate(lines)])[:, FEATURES["text"].index("under_ui_heading")]
     assert marked.tolist() == [0, 1, 1, 0, 0, 0, 1, 0, 0, 0]
 
-
-def test_teasers_each_in_their_own_unit_meet_higher_up_than_an_articles_paragraphs():
-    from provenance.blocks import html_blocks
-    from provenance.boilerplate import FEATURES
-    from provenance.features import block_features
-
-    teaser = "<li><article><div><p>{}</p></div></article></li>"
-    blocks = html_blocks("<body><div class='story'><p>One.</p><p>Two.</p><p>Three.</p></div><ul>"
-                         + "".join(teaser.format(t) for t in ("Four.", "Five.", "Six.")) + "</ul><p>Alone.</p></body>")
-    depth = block_features(blocks, with_html=True)[:, FEATURES["html"].index("unit_depth")]
-    assert np.expm1(depth).round().tolist() == [1, 1, 1, 4, 4, 4, 0]
