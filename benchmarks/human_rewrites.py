@@ -39,7 +39,7 @@ from provenance.pipeline import score_corpus
 from provenance.reuse_training import Pairs, read_sets
 from provenance.scoring import classify
 from provenance.signatures import shingle_hashes
-from provenance.text import sentence_spans, words
+from provenance.text import sentence_spans, word_grams
 from provenance.types import DerivationClass, Document, Score
 
 SENTENCES = 10
@@ -144,14 +144,10 @@ def ranking(originality: dict[str, float], truth: dict[str, Truth]) -> dict[str,
 def trigram_baseline(docs: list[Document], references: list[Document]) -> dict[str, float]:
     """The yardstick issue #29 measured against: as originality, 1 - the share of a document's word trigrams
     found in the reference that holds most of them."""
-    def trigrams(text: str) -> set[tuple[str, ...]]:
-        tokens = words(text)
-        return set(zip(tokens, tokens[1:], tokens[2:]))
-
-    held = [trigrams(r.text or "") for r in references]
+    held = [word_grams(r.text or "", 3) for r in references]
     originality = {}
     for doc in docs:
-        own = trigrams(doc.text or "")
+        own = word_grams(doc.text or "", 3)
         originality[doc.id] = 1 - max(len(own & r) / max(len(own), 1) for r in held)
     return originality
 

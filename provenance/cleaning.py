@@ -19,7 +19,7 @@ from .blocks import segment
 from .boilerplate import BoilerplateModel
 from .engine import Engine, LocalEngine
 from .settings import Settings
-from .text import sentence_spans, words
+from .text import sentence_spans, word_grams, words
 from .types import Block, Cleaned, Document, LabelledBlock, Sentence
 
 CORPUS = ""  # the template group of documents with neither a site nor a URL
@@ -131,7 +131,7 @@ def clean_document(
 
 REPEATED_MIN_WORDS = 5
 HIDDEN_COPY_SHARE = 0.8
-_SHINGLE = 5
+_SHINGLE = 5  # words
 
 
 def copies(blocks: Sequence[Block]) -> list[bool]:
@@ -147,16 +147,11 @@ def copies(blocks: Sequence[Block]) -> list[bool]:
         out.append(block.text in seen and len(words(block.text)) >= REPEATED_MIN_WORDS)
         seen.add(block.text)
     if any(b.hidden for b in blocks):
-        shown = set().union(*(_shingles(b.text) for b in blocks if not b.hidden))
+        shown = set().union(*(word_grams(b.text, _SHINGLE) for b in blocks if not b.hidden))
         for i, block in enumerate(blocks):
-            own = _shingles(block.text) if block.hidden else set()
+            own = word_grams(block.text, _SHINGLE) if block.hidden else set()
             out[i] = out[i] or bool(own) and len(own & shown) >= HIDDEN_COPY_SHARE * len(own)
     return out
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = words(text)
-    return {tuple(tokens[i:i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
 
 
 def _cleaned(document: Document, labelled: list[LabelledBlock], group: TemplateGroup | None, settings: Settings) -> Cleaned:

@@ -43,6 +43,12 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 
 
+def word_grams(text: str, n: int) -> set[tuple[str, ...]]:
+    """The runs of `n` consecutive words of a text, as a set."""
+    tokens = words(text)
+    return set(zip(*(tokens[i:] for i in range(n))))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries by punctuation, skipping abbreviations and initials.
 

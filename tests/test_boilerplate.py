@@ -191,4 +191,3 @@ def test_lines_under_a_heading_of_site_words_are_marked_until_the_article_resume
              "Home > US", "A headline under a breadcrumb"]
     marked = block_features([Block(i, line) for i, line in enumerate(lines)])[:, FEATURES["text"].index("under_ui_heading")]
     assert marked.tolist() == [0, 1, 1, 0, 0, 0, 1, 0, 0, 0]
-

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.text import _QUOTES, normalize, sentence_spans, words
+from provenance.text import _QUOTES, normalize, sentence_spans, word_grams, words
 
 
 def test_normalize_unifies_quotes_dashes_and_space():
@@ -39,3 +39,9 @@ def test_normalize_is_nfkc_then_every_quote_and_dash_mapped_at_once(text):
 
     table = str.maketrans(dict(_QUOTES))
     assert normalize(text) == _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(table)).strip()
+
+
+@given(st.text(max_size=80), st.integers(min_value=1, max_value=5))
+def test_word_grams_are_every_run_of_n_consecutive_words(text, n):
+    tokens = words(text)
+    assert word_grams(text, n) == {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
